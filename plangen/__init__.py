@@ -1,0 +1,3 @@
+"""plangen: deployment plans as code."""
+
+__version__ = "0.1.0"

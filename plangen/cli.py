@@ -1,0 +1,76 @@
+"""Command line: parse arguments, call one function in plangen.commands.
+
+Nothing heavy is imported here, so `plangen --help` stays instant. Exit codes:
+0 ok, 1 findings or a user-fixable error, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from plangen import __version__
+from plangen.errors import PlangenError
+
+FORMATS = click.Choice(["text", "json", "github"])
+
+
+class _Group(click.Group):
+    """Turns a PlangenError into a one-line message and exit 1, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PlangenError as exc:
+            message = exc.message + (f"\n  hint: {exc.hint}" if exc.hint else "")
+            raise click.ClickException(message) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="plangen")
+def cli() -> None:
+    """Deployment plans as code: validate plans and publish them as a site.
+
+    Plans are YAML files in plans/; people, teams and roles are in
+    site_config/site.yaml. Run a command with --help for its options.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--site-config", type=click.Path(exists=True, path_type=Path),
+    help="Folder or site.yaml with people, teams and roles. Default: site_config/.",
+)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+              help="text for people, json for tools, github for workflow annotations.")
+def validate(paths: tuple[Path, ...], site_config: Path | None, fmt: str) -> None:
+    """Check plans and site config against the plan format.
+
+    PATHS are plan files, folders of plans, or site_config/ (default: plans/
+    and site_config/). Every problem is printed as file:line:col: field:
+    message, with a hint. Exits 1 if there is any.
+    """
+    from plangen.commands import validate as command
+
+    raise SystemExit(command.run(list(paths), site_config, fmt))
+
+
+@cli.command()
+@click.option("--site", "kind", flag_value="site", help="Print the schema of site_config/site.yaml instead.")
+@click.option("--plan", "kind", flag_value="plan", default=True, hidden=True)
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a plan, for editors and other tools.
+
+    Save it and point your editor at it with a first line such as
+    `# yaml-language-server: $schema=plan.schema.json`.
+    """
+    from plangen.commands import schema as command
+
+    command.run(kind)
+
+
+def main() -> None:
+    cli(prog_name="plangen")

@@ -1,0 +1,23 @@
+"""`plangen validate`: load and check everything, print every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from plangen.commands.report import emit, plural
+from plangen.project import load_project
+
+
+def run(paths: list[Path], site_config: Path | None, fmt: str) -> int:
+    project = load_project(paths, site_config)
+    errors = [f for f in project.findings if f.severity == "error"]
+    emit(project.findings, fmt)
+    files = len({f.file for f in errors})
+    checked = plural(project.files, "file")
+    if errors:
+        click.echo(f"plangen: {plural(len(errors), 'error')} in {plural(files, 'file')} ({checked} checked)", err=True)
+        return 1
+    click.echo(f"plangen: {checked} checked, {plural(len(project.plans), 'plan')} valid", err=True)
+    return 0

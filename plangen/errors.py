@@ -1,0 +1,61 @@
+"""What plangen says to people: findings that point at a line, and fatal errors.
+
+A `Finding` is one problem in one input file, compiler style. A
+`PlangenError` is a user-fixable problem that stops a command (exit 1, no
+traceback); anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal, Sequence, Union
+
+PathPart = Union[str, int]
+FieldPath = tuple[PathPart, ...]
+Severity = Literal["error", "warning", "note"]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """`("rollout", "phases", 2, "traffic")` -> `rollout.phases[2].traffic`.
+
+    Keys that are not identifiers (people ids such as `priya.n`) are quoted so
+    the path stays unambiguous: `people["priya.n"].team`.
+    """
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENTIFIER.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out += '["' + part.replace("\\", "\\\\").replace('"', '\\"') + '"]'
+    return out
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place in one file."""
+
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+    rule: str | None = field(default=None)
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+class PlangenError(Exception):
+    """A problem the user can fix; the CLI prints it and exits 1."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint

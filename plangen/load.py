@@ -1,0 +1,366 @@
+"""Bytes -> plain data with a position for every value. All YAML hazards stop here.
+
+The file is read as strict UTF-8 under a size cap and scanned for control and
+bidirectional characters. Then libyaml's event parser (the C parser, never the
+recursive composer, which crashes on deep nesting) is walked once, iteratively:
+depth, node count, anchors, aliases, tags, merge keys, duplicate and complex
+keys are all refused here with a line and column.
+
+Every scalar becomes a string (plain `~`, `null` and empty become None), so
+YAML 1.1 guessing never happens: `id: no` stays "no", `version: 1.10` stays
+"1.10". The model converts strings to numbers, dates and booleans by field
+type, and its errors point back through the position map.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from plangen.errors import FieldPath, Finding, format_path
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+MAX_FINDINGS = 50  # per file: a pathological file must not flood the terminal
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+# C0 controls other than tab, LF and CR; DEL; C1 controls (YAML 1.1 reads NEL
+# as a line break); bidirectional embeddings, overrides and isolates (they
+# make text display differently from what it says); Unicode line/paragraph
+# separators (libyaml counts them as line breaks); stray BOMs; noncharacters.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+    "\u2028\u2029\ufeff\ufffe\uffff]"
+)
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def describe_char(ch: str) -> str:
+    kind = "bidirectional control" if ch in _BIDI else "control"
+    return f"{kind} character U+{ord(ch):04X}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded YAML file: its data and where each value and key stands."""
+
+    file: str
+    data: dict[str, Any]
+    positions: dict[FieldPath, tuple[int, int]] = field(repr=False)
+    key_positions: dict[FieldPath, tuple[int, int]] = field(repr=False)
+
+    def position(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
+        """1-based line and column of `path`, or of its nearest known ancestor.
+
+        With `key=True` the position of the key itself is preferred (for
+        unknown fields), otherwise the position of the value.
+        """
+        path = tuple(path)
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    def finding(self, path: FieldPath, message: str, hint: str = "", *, key: bool = False) -> Finding:
+        line, col = self.position(path, key=key)
+        return Finding(self.file, line, col, format_path(path), message, hint)
+
+
+class _Stop(Exception):
+    """Raised inside the walk when the rest of the file cannot be trusted."""
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: FieldPath
+    key: str | None = None  # mapping only: the key waiting for its value
+    discard: bool = False  # mapping only: the waiting key was a duplicate
+
+
+class _Walker:
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+        self.lines = text.splitlines()
+        self.findings: list[Finding] = []
+        self.positions: dict[FieldPath, tuple[int, int]] = {}
+        self.key_positions: dict[FieldPath, tuple[int, int]] = {}
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.nodes = 0
+        self.documents = 0
+        self.current_path: FieldPath = ()
+
+    # -- reporting -------------------------------------------------------
+    def report(self, mark: Any, path: FieldPath, message: str, hint: str = "") -> None:
+        self.findings.append(
+            Finding(self.file, mark.line + 1, mark.column + 1, format_path(path), message, hint)
+        )
+        if len(self.findings) >= MAX_FINDINGS:
+            raise _Stop
+
+    def fatal(self, mark: Any, path: FieldPath, message: str, hint: str = "") -> None:
+        self.report(mark, path, message, hint)
+        raise _Stop
+
+    # -- the walk --------------------------------------------------------
+    def run(self) -> None:
+        try:
+            for event in yaml.parse(self.text, Loader=_Parser):
+                self.on_event(event)
+        except _Stop:
+            return
+        except yaml.MarkedYAMLError as exc:
+            self.syntax_error(exc)
+            return
+        except yaml.YAMLError as exc:  # reader errors carry no mark
+            self.findings.append(Finding(self.file, 1, 1, "", f"invalid YAML: {exc}"))
+            return
+        if self.documents == 0 or self.root is None:
+            self.findings.append(
+                Finding(
+                    self.file, 1, 1, "", "the file is empty",
+                    "a plan starts with 'format: plangen/v1'; see 'plangen schema' for every field",
+                )
+            )
+
+    def on_event(self, ev: Any) -> None:
+        if isinstance(ev, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.fatal(
+                    ev.start_mark, (), "expected a single YAML document, found a second one",
+                    "remove the '---' line, or put each plan in a file of its own",
+                )
+            return
+        if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            return
+        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+            return
+
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+            self.on_key(ev, frame)
+            return
+
+        path = self.child_path(frame)
+        self.current_path = path
+        self.check_node(ev, path)
+        value: Any
+        if isinstance(ev, yaml.AliasEvent):
+            self.report(
+                ev.start_mark, path, f"YAML aliases (*{ev.anchor}) are not allowed",
+                "write the value out in full; plans are read by people, not only by YAML parsers",
+            )
+            value = None
+        elif isinstance(ev, yaml.ScalarEvent):
+            value = None if not ev.style and ev.value in _NULLS else ev.value  # style '' or None: plain
+        elif isinstance(ev, yaml.MappingStartEvent):
+            value = {}
+        else:
+            value = []
+
+        if frame is None:
+            if not isinstance(value, dict):
+                found = "a list" if isinstance(value, list) else "a single value"
+                self.fatal(
+                    ev.start_mark, (), f"the top level must be a mapping of fields, found {found}",
+                    "start the file with 'format: plangen/v1' and one 'key: value' per line",
+                )
+            self.root = value
+        elif isinstance(frame.container, dict):
+            if not frame.discard:
+                frame.container[frame.key] = value  # type: ignore[index]
+            frame.key, frame.discard = None, False
+        else:
+            frame.container.append(value)
+        self.positions.setdefault(path, (ev.start_mark.line + 1, ev.start_mark.column + 1))
+        if isinstance(value, (dict, list)):
+            self.stack.append(_Frame(value, path))
+
+    def child_path(self, frame: _Frame | None) -> FieldPath:
+        if frame is None:
+            return ()
+        if isinstance(frame.container, dict):
+            return (*frame.path, frame.key)  # type: ignore[arg-type]
+        return (*frame.path, len(frame.container))
+
+    def check_node(self, ev: Any, path: FieldPath) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.fatal(
+                ev.start_mark, path, f"the file holds more than {MAX_NODES} values",
+                "split the plan; no real deployment plan is this large",
+            )
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)) and len(self.stack) >= MAX_DEPTH:
+            self.fatal(
+                ev.start_mark, path, f"nesting deeper than {MAX_DEPTH} levels",
+                "a plan never needs this; check for runaway brackets",
+            )
+        anchor = getattr(ev, "anchor", None)
+        if anchor is not None and not isinstance(ev, yaml.AliasEvent):
+            self.report(
+                ev.start_mark, path, f"YAML anchors (&{anchor}) are not allowed",
+                "remove the anchor and write each value out in full",
+            )
+        tag = getattr(ev, "tag", None)
+        if tag is not None:
+            self.report(
+                ev.start_mark, path, f"YAML tags ({_short_tag(tag)}) are not allowed",
+                "remove the tag; plans hold plain text, numbers, dates, lists and mappings",
+            )
+
+    def on_key(self, ev: Any, frame: _Frame) -> None:
+        path = (*frame.path, "?")
+        if not isinstance(ev, yaml.ScalarEvent):
+            what = "an alias" if isinstance(ev, yaml.AliasEvent) else "a list or mapping"
+            self.fatal(
+                ev.start_mark, frame.path, f"a key must be plain text, found {what}",
+                "write keys as 'name: value'",
+            )
+        self.check_node(ev, path)
+        key = ev.value
+        mark = ev.start_mark
+        if not ev.style and key == "<<":
+            self.report(
+                mark, frame.path, "YAML merge keys (<<) are not allowed",
+                "copy the fields you meant to merge into this mapping",
+            )
+        elif not ev.style and key in _NULLS:
+            self.report(mark, frame.path, "a key is empty", "every field needs a name: 'name: value'")
+        container = frame.container
+        assert isinstance(container, dict)
+        child = (*frame.path, key)
+        if key in container or child in self.key_positions:
+            first = self.key_positions.get(child, (0, 0))[0]
+            self.report(
+                mark, child, f"duplicate key '{key}' (first at line {first})",
+                "YAML keeps only one of them; remove or rename one",
+            )
+            frame.discard = True
+        else:
+            self.key_positions[child] = (mark.line + 1, mark.column + 1)
+        frame.key = key
+        self.current_path = child
+
+    # -- syntax errors ---------------------------------------------------
+    def syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        col = mark.column + 1 if mark else 1
+        problem = (exc.problem or "").strip()
+        ch = self.char_at(line, col)
+        message, hint = f"invalid YAML: {problem}", "check the syntax near here; quoting the value often helps"
+        if problem == "found character that cannot start any token" and ch == "\t":
+            message, hint = "a tab cannot indent YAML", "indent with spaces, never tabs"
+        elif problem == "found character that cannot start any token" and ch:
+            value = self.lines[line - 1][col - 1 :].strip()
+            quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            message = f"a value cannot start with '{ch}'"
+            hint = f"quote it: {quoted}"
+        elif problem.startswith("mapping values are not allowed"):
+            message = "a ': ' inside a value ends the key too early"
+            hint = "quote the whole value: key: \"text: with a colon\""
+        elif problem.startswith("could not find expected ':'"):
+            message = "expected 'key: value' here"
+            hint = "check the indentation of this line and the one before it"
+        elif exc.context in _UNCLOSED and exc.context_mark is not None:
+            line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+            message = f"{_UNCLOSED[exc.context]} is never closed"
+            hint = "add the closing quote or bracket"
+        elif problem.startswith(("expected <block end>", "did not find expected")):
+            message = f"invalid YAML: {problem}"
+            hint = "check the indentation: items of one list or mapping must line up"
+        self.findings.append(Finding(self.file, line, col, format_path(self.current_path), message, hint))
+
+    def char_at(self, line: int, col: int) -> str:
+        if 1 <= line <= len(self.lines) and 1 <= col <= len(self.lines[line - 1]):
+            return self.lines[line - 1][col - 1]
+        return ""
+
+
+_UNCLOSED = {
+    "while scanning a quoted scalar": "the quoted value that starts here",
+    "while parsing a flow sequence": "the '[' list that starts here",
+    "while parsing a flow mapping": "the '{' mapping that starts here",
+}
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _decode(data: bytes, file: str) -> tuple[str | None, list[Finding]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
+        return None, [
+            Finding(
+                file, line, col, "", f"not valid UTF-8 (byte 0x{data[exc.start]:02X})",
+                "save the file as UTF-8",
+            )
+        ]
+    findings = []
+    for match in _FORBIDDEN.finditer(text):
+        if len(findings) >= MAX_FINDINGS:
+            break
+        pos = match.start()
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        findings.append(
+            Finding(
+                file, line, col, "", f"{describe_char(match.group())} is not allowed",
+                "delete it; it is invisible or changes how the text around it displays",
+            )
+        )
+    return (None if findings else text), findings
+
+
+def _too_big(file: str, size: int) -> list[Finding]:
+    return [
+        Finding(
+            file, 1, 1, "", f"the file is {size} bytes, over the limit of {MAX_BYTES} (1 MiB)",
+            "split it; a plan is a page of YAML, not a data set",
+        )
+    ]
+
+
+def load_bytes(data: bytes, file: str) -> tuple[Document | None, list[Finding]]:
+    """Parse one file's bytes. Returns the document, or None and the reasons."""
+    if len(data) > MAX_BYTES:
+        return None, _too_big(file, len(data))
+    text, findings = _decode(data, file)
+    if text is None:
+        return None, findings
+    walker = _Walker(file, text)
+    walker.run()
+    if walker.findings:
+        return None, sorted(walker.findings)
+    return Document(file, walker.root, walker.positions, walker.key_positions), []
+
+
+def load_file(path: Path, file: str | None = None) -> tuple[Document | None, list[Finding]]:
+    """Read and parse one file; `file` is the name shown in messages."""
+    name = file if file is not None else str(path)
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)  # never read a huge file whole
+    if len(data) > MAX_BYTES:
+        return None, _too_big(name, path.stat().st_size)
+    return load_bytes(data, name)

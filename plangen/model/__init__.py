@@ -1,0 +1,1 @@
+"""Typed, cross-checked plans and site config (pydantic v2)."""

@@ -1,0 +1,164 @@
+"""The strict base model and the small value types every plan field is made of.
+
+Each type validates with a message a plan author can act on; the error
+translation in `plangen.model.errors` passes these messages through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from plangen.load import describe_char
+
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+DIRECTORY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
+DURATION_PATTERN = r"^[0-9]+[mhdw]$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+# Ids become folder names and URLs: no names the site, the search index or
+# Windows reserve.
+RESERVED_IDS = frozenset(
+    {"index", "assets", "search", "sitemap", "404", "con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+)
+
+_SLUG = re.compile(SLUG_PATTERN)
+_DIRECTORY_ID = re.compile(DIRECTORY_ID_PATTERN)
+_DURATION = re.compile(DURATION_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
+# Controls other than tab and newline, and bidirectional embeddings,
+# overrides and isolates; these reach strings through YAML escapes ("\u202e").
+_BAD_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are errors (they are almost always typos); nothing mutates."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        populate_by_name=True,
+    )
+
+
+def _error(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
+    return PydanticCustomError(kind, message, ctx or None)  # type: ignore[arg-type]
+
+
+def check_text(value: str) -> str:
+    if not value.strip():
+        raise _error("plangen_empty", "must not be empty")
+    bad = _BAD_TEXT.search(value)
+    if bad:
+        raise _error(
+            "plangen_text", "{what} is not allowed in text", what=describe_char(bad.group())
+        )
+    return value
+
+
+def check_slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise _error(
+            "plangen_slug",
+            "'{value}' is not a valid id: string should match pattern {pattern} "
+            "(lower-case letters, digits and inner hyphens, at most 64 characters)",
+            value=value,
+            pattern=SLUG_PATTERN,
+        )
+    if value in RESERVED_IDS:
+        raise _error("plangen_reserved", "'{value}' is a reserved name and cannot be an id", value=value)
+    return value
+
+
+def check_directory_id(value: str) -> str:
+    if not _DIRECTORY_ID.fullmatch(value):
+        raise _error(
+            "plangen_directory_id",
+            "'{value}' is not a valid person, team or role id: string should match pattern "
+            "{pattern} (lower-case letters, digits, dots, underscores and hyphens)",
+            value=value,
+            pattern=DIRECTORY_ID_PATTERN,
+        )
+    return value
+
+
+def check_duration(value: str) -> str:
+    if not _DURATION.fullmatch(value):
+        raise _error(
+            "plangen_duration",
+            "'{value}' is not a duration: expected a whole number and a unit m, h, d or w",
+            value=value,
+        )
+    return value
+
+
+def parse_date(value: Any) -> Any:
+    """Only YYYY-MM-DD; pydantic alone would also take timestamps and datetimes."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise _error(
+            "plangen_date", "'{value}' is not a date: expected YYYY-MM-DD, like 2026-12-01", value=str(value)
+        )
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        part = "month" if not 1 <= int(value[5:7]) <= 12 else "day"
+        raise _error(
+            "plangen_date",
+            "'{value}' is not a real date: {part} value is outside expected range",
+            value=value,
+            part=part,
+        ) from None
+
+
+def check_url(value: str) -> str:
+    """http, https and mailto only, with a host for the web schemes, no credentials."""
+    if any(ch.isspace() for ch in value) or _BAD_TEXT.search(value):
+        raise _error("plangen_url", "'{value}' is not a URL: it contains spaces or control characters", value=value)
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https", "mailto"):
+        shown = f"the scheme '{scheme}:' is not allowed" if scheme else "it has no scheme"
+        raise _error("plangen_url", "not an allowed link ({shown}): expected an http, https or mailto URL", shown=shown)
+    if scheme == "mailto":
+        if "@" not in parts.path:
+            raise _error("plangen_url", "'{value}' is not a mail address", value=value)
+        return value
+    if not parts.hostname:
+        raise _error("plangen_url", "'{value}' has no host: expected an http, https or mailto URL", value=value)
+    if parts.username is not None or parts.password is not None:
+        raise _error(
+            "plangen_url", "URLs must not carry a user name or password; link to the page without them"
+        )
+    return value
+
+
+def duration_delta(text: str) -> timedelta:
+    """'5d' -> timedelta(days=5). The text was validated by `Duration`."""
+    return int(text[:-1]) * _UNITS[text[-1]]
+
+
+Text = Annotated[str, AfterValidator(check_text)]
+"""Plain text: shown exactly as written, never read as Markdown or HTML."""
+
+Slug = Annotated[str, AfterValidator(check_slug), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
+DirectoryId = Annotated[
+    str, AfterValidator(check_directory_id), Field(json_schema_extra={"pattern": DIRECTORY_ID_PATTERN})
+]
+Who = DirectoryId  # a reference to a person, team or role in site_config/site.yaml
+Duration = Annotated[
+    str, AfterValidator(check_duration), Field(json_schema_extra={"pattern": DURATION_PATTERN})
+]
+Url = Annotated[str, AfterValidator(check_url), Field(json_schema_extra={"format": "uri"})]
+Day = Annotated[date, BeforeValidator(parse_date)]
+Percent = Annotated[float, Field(ge=0, le=100)]

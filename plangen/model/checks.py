@@ -1,0 +1,267 @@
+"""Cross-checks that no single field can make: ids, references, cycles, dates.
+
+Each check walks a validated plan with the paths it visits, so every finding
+points at the exact entry in the YAML file.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from plangen.errors import FieldPath, Finding, format_path
+from plangen.load import Document
+from plangen.model.explain import did_you_mean
+from plangen.model.plan import Plan
+from plangen.model.schedule import find_cycle, phase_times
+from plangen.model.site import SiteConfig
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The ids a "who" field may name, and where the directory came from."""
+
+    people: frozenset[str]
+    teams: frozenset[str]
+    roles: frozenset[str]
+    source: str | None  # None: no site.yaml was found
+
+    @classmethod
+    def of(cls, site: SiteConfig | None, source: str | None) -> Directory:
+        if site is None:
+            return cls(frozenset(), frozenset(), frozenset(), source)
+        return cls(frozenset(site.people), frozenset(site.teams), frozenset(site.roles), source)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return self.people | self.teams | self.roles
+
+
+def who_references(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
+    """Every person/team/role reference in a plan, with its path."""
+    yield ("owner",), plan.owner
+    if plan.integration:
+        for i, step in enumerate(plan.integration.workflow):
+            if step.role:
+                yield ("integration", "workflow", i, "role"), step.role
+        for i, system in enumerate(plan.integration.systems):
+            if system.owner:
+                yield ("integration", "systems", i, "owner"), system.owner
+    for i, dep in enumerate(plan.dependencies):
+        if dep.owner:
+            yield ("dependencies", i, "owner"), dep.owner
+    for i, approval in enumerate(plan.approvals):
+        yield ("approvals", i, "approver"), approval.approver
+    if plan.authority:
+        for name in ("rollback", "pause", "emergency_change"):
+            for j, who in enumerate(getattr(plan.authority, name)):
+                yield ("authority", name, j), who
+    for i, guard in enumerate(plan.safeguards):
+        if guard.owner:
+            yield ("safeguards", i, "owner"), guard.owner
+    for i, check in enumerate(plan.validation):
+        if check.owner:
+            yield ("validation", i, "owner"), check.owner
+    if plan.rollback:
+        for i, trigger in enumerate(plan.rollback.triggers):
+            if trigger.decided_by:
+                yield ("rollback", "triggers", i, "decided_by"), trigger.decided_by
+        for i, step in enumerate(plan.rollback.steps):
+            if step.owner:
+                yield ("rollback", "steps", i, "owner"), step.owner
+    if plan.support:
+        if plan.support.incident_owner:
+            yield ("support", "incident_owner"), plan.support.incident_owner
+        for i, level in enumerate(plan.support.escalation):
+            yield ("support", "escalation", i, "team"), level.team
+    for i, waiver in enumerate(plan.waivers):
+        yield ("waivers", i, "approved_by"), waiver.approved_by
+
+
+def phase_references(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
+    """Every reference to a phase id, with its path."""
+    for i, phase in enumerate(plan.rollout.phases):
+        for j, ref in enumerate(phase.after or []):
+            yield ("rollout", "phases", i, "after", j), ref
+    for i, dep in enumerate(plan.dependencies):
+        for j, ref in enumerate(dep.needed_for):
+            yield ("dependencies", i, "needed_for", j), ref
+    for i, approval in enumerate(plan.approvals):
+        for j, ref in enumerate(approval.before):
+            yield ("approvals", i, "before", j), ref
+    for i, check in enumerate(plan.validation):
+        for j, ref in enumerate(check.before):
+            yield ("validation", i, "before", j), ref
+
+
+def plan_ids(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
+    """Every id declared inside a plan: one namespace, so anchors never clash."""
+    for i, phase in enumerate(plan.rollout.phases):
+        yield ("rollout", "phases", i, "id"), phase.id
+    for i, dep in enumerate(plan.dependencies):
+        yield ("dependencies", i, "id"), dep.id
+    for i, approval in enumerate(plan.approvals):
+        yield ("approvals", i, "id"), approval.id
+    for i, check in enumerate(plan.validation):
+        yield ("validation", i, "id"), check.id
+    if plan.rollback:
+        for i, trigger in enumerate(plan.rollback.triggers):
+            yield ("rollback", "triggers", i, "id"), trigger.id
+
+
+def check_plan(doc: Document, plan: Plan, directory: Directory | None) -> list[Finding]:
+    """All cross-checks of one plan; `directory` None skips the "who" checks."""
+    findings: list[Finding] = []
+    findings += _unique_ids(doc, plan)
+    if directory is not None:
+        findings += _who(doc, plan, directory)
+    phase_findings = _phase_refs(doc, plan)
+    findings += phase_findings
+    cycle = find_cycle(plan)
+    if cycle:
+        index = next(i for i, p in enumerate(plan.rollout.phases) if p.id == cycle[0])
+        findings.append(
+            doc.finding(
+                ("rollout", "phases", index, "after"),
+                "phases wait for each other in a circle: " + " -> ".join(cycle),
+                "remove one of these 'after' entries so the phases have an order",
+            )
+        )
+    findings += _dates(doc, plan, schedule=not cycle and not phase_findings)
+    return findings
+
+
+def _unique_ids(doc: Document, plan: Plan) -> Iterator[Finding]:
+    seen: dict[str, FieldPath] = {}
+    for path, ident in plan_ids(plan):
+        if ident in seen:
+            first = seen[ident]
+            line, _ = doc.position(first)
+            yield doc.finding(
+                path,
+                f"id '{ident}' is already used at line {line} ({_section(first)})",
+                "ids of phases, approvals, checks, dependencies and triggers must be unique within a plan",
+            )
+        else:
+            seen[ident] = path
+
+
+def _section(path: FieldPath) -> str:
+    return format_path(path[:-1])
+
+
+def _who(doc: Document, plan: Plan, directory: Directory) -> Iterator[Finding]:
+    refs = list(who_references(plan))
+    if directory.source is None:
+        # One finding, not one per reference: the fix is a single file.
+        path, who = refs[0]
+        others = f" and {len(refs) - 1} other references" if len(refs) > 1 else ""
+        yield doc.finding(
+            path,
+            f"'{who}'{others} cannot be resolved: no people, teams or roles are defined",
+            "create site_config/site.yaml with people, teams and roles, or pass --site-config",
+        )
+        return
+    known = directory.ids
+    for path, who in refs:
+        if who not in known:
+            hint = did_you_mean(who, known)
+            hint = f"{hint} (people, teams and roles are defined in {directory.source})" if hint else \
+                f"add it to {directory.source}"
+            yield doc.finding(path, f"unknown person, team or role '{who}'", hint)
+
+
+def _phase_refs(doc: Document, plan: Plan) -> list[Finding]:
+    phases = [p.id for p in plan.rollout.phases]
+    return [
+        doc.finding(path, f"unknown phase '{ref}'", did_you_mean(ref, phases))
+        for path, ref in phase_references(plan)
+        if ref not in phases
+    ]
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
+    window = plan.release_window
+    if window:
+        if window.end < window.start:
+            yield doc.finding(
+                ("release_window", "end"),
+                f"the window ends ({window.end}) before it starts ({window.start})",
+                "swap the dates, or correct the one that is wrong",
+            )
+        if window.timezone and window.timezone not in _zones():
+            yield doc.finding(
+                ("release_window", "timezone"),
+                f"unknown time zone '{window.timezone}'",
+                did_you_mean(window.timezone, _zones()) + " (IANA names such as Europe/London)",
+            )
+        for i, freeze in enumerate(window.freezes):
+            if freeze.to < freeze.from_:
+                yield doc.finding(
+                    ("release_window", "freezes", i, "to"),
+                    f"the freeze ends ({freeze.to}) before it starts ({freeze.from_})",
+                    "'from' is the first frozen day and 'to' the last",
+                )
+    for i, phase in enumerate(plan.rollout.phases):
+        if phase.end is not None and phase.duration is not None:
+            yield doc.finding(
+                ("rollout", "phases", i, "duration"),
+                "give either 'end' or 'duration', not both",
+                "keep the one you mean; the other is derived",
+            )
+    for i, approval in enumerate(plan.approvals):
+        if approval.decided_on and approval.expires_on and approval.expires_on < approval.decided_on:
+            yield doc.finding(
+                ("approvals", i, "expires_on"),
+                f"the approval expires ({approval.expires_on}) before it was decided ({approval.decided_on})",
+                "check both dates",
+            )
+    if not schedule:
+        return
+    times = phase_times(plan)
+    for i, phase in enumerate(plan.rollout.phases):
+        t = times[phase.id]
+        if phase.end is not None and t.start is not None and t.end is not None and t.end <= t.start:
+            how = "its 'start'" if phase.start else "the end of the phases before it"
+            yield doc.finding(
+                ("rollout", "phases", i, "end"),
+                f"the phase ends ({phase.end}) before it starts ({t.start.date()}, from {how})",
+                "correct 'end', or give a 'duration' instead",
+            )
+
+
+def check_site(doc: Document, site: SiteConfig) -> list[Finding]:
+    """Teams and people referenced inside the directory exist; ids are unambiguous."""
+    findings = []
+    for pid, person in site.people.items():
+        if person.team and person.team not in site.teams:
+            findings.append(
+                doc.finding(("people", pid, "team"), f"unknown team '{person.team}'", did_you_mean(person.team, site.teams))
+            )
+    for rid, role in site.roles.items():
+        for j, holder in enumerate(role.held_by):
+            if holder not in site.people:
+                findings.append(
+                    doc.finding(
+                        ("roles", rid, "held_by", j), f"unknown person '{holder}'",
+                        did_you_mean(holder, site.people) or "roles are held by people listed under 'people'",
+                    )
+                )
+    sections = (("people", site.people), ("teams", site.teams), ("roles", site.roles))
+    for n, (name, ids) in enumerate(sections):
+        for other, other_ids in sections[n + 1 :]:
+            for ident in sorted(set(ids) & set(other_ids)):
+                findings.append(
+                    doc.finding(
+                        (other, ident), f"'{ident}' is both in {name} and in {other}",
+                        "a plan could not tell which one it names; rename one of them", key=True,
+                    )
+                )
+    return findings

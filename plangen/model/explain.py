@@ -1,0 +1,194 @@
+"""Pydantic errors -> findings a plan author can act on.
+
+Each error is placed at the line of the offending value (or key, for unknown
+fields; or the enclosing mapping, for missing ones), reworded to say what was
+expected, and given a hint: usually "did you mean ...".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+from plangen.errors import FieldPath, Finding, format_path
+from plangen.load import Document
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """'did you mean 'pilot'?' or a short list of what is allowed."""
+    options = sorted(set(options))
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if not options:
+        return ""
+    shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
+    return f"expected one of: {shown}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional, list[...], dict[..., X] and Annotated down to a model class."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        elif origin in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return annotation
+
+
+def model_at(root: type[BaseModel], loc: FieldPath) -> type[BaseModel] | None:
+    """The model class that holds the field at `loc` (for listing its fields)."""
+    current: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue  # a dict key such as a person id
+        field = _field(current, part)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _field(model: type[BaseModel], name: str) -> Any:
+    for field_name, field in model.model_fields.items():
+        if (field.alias or field_name) == name:
+            return field
+    return None
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def explain(exc: ValidationError, doc: Document, root: type[BaseModel]) -> list[Finding]:
+    """Translate every error of one validation into findings."""
+    findings = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        key_error = bool(loc) and loc[-1] == "[key]"
+        if key_error:
+            loc = loc[:-1]
+        findings.append(_one(error, loc, key_error, doc, root))
+    return sorted(set(findings))
+
+
+def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[BaseModel]) -> Finding:
+    kind: str = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    name = str(loc[-1]) if loc else ""
+    hint = ""
+    at_key = key_error
+
+    if kind.startswith("plangen_"):
+        message = error["msg"]
+        if kind == "plangen_reserved":
+            hint = "choose another id, e.g. add a word: 'search-ranking'"
+        elif kind in ("plangen_slug", "plangen_directory_id"):
+            hint = "use lower case and hyphens, e.g. 'eu-rollout'"
+        elif kind == "plangen_date":
+            hint = "write dates as YYYY-MM-DD"
+        elif kind == "plangen_text":
+            hint = "remove the character; write tabs and line breaks literally"
+        elif kind == "plangen_url":
+            hint = "link to the page itself, like https://example.com/report"
+        elif kind == "plangen_duration":
+            hint = "like 90m, 5d or 2w (minutes, hours, days, weeks)"
+        elif kind == "plangen_empty":
+            hint = "write the value, or remove the field"
+    elif kind == "missing":
+        line, col = doc.position(loc[:-1])
+        owner = model_at(root, loc[:-1])
+        message = f"required field '{name}' is missing"
+        hint = f"add '{name}: ...' to this mapping"
+        if owner is not None and owner.__doc__:
+            hint += f" ({owner.__name__}: {owner.__doc__.strip().splitlines()[0]})"
+        return Finding(doc.file, line, col, format_path(loc), message, hint)
+    elif kind == "extra_forbidden":
+        at_key = True
+        owner = model_at(root, loc[:-1])
+        message = f"unknown field '{name}'"
+        allowed = field_names(owner) if owner else []
+        hint = did_you_mean(name, allowed)
+        if hint.startswith("expected"):
+            hint = "remove it; fields allowed here: " + ", ".join(allowed)
+    elif kind == "literal_error":
+        expected = _QUOTED.findall(ctx.get("expected", ""))
+        message = f"expected one of {', '.join(expected)}; got {_show(value)}"
+        hint = did_you_mean(str(value), expected) if isinstance(value, str) else ""
+        if hint.startswith("expected"):
+            hint = ""
+    elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        message = f"expected a number, got {_show(value)}"
+        hint = "write digits only, e.g. 10 or 12.5, without units"
+    elif kind == "int_from_float":
+        message = f"expected a whole number, got {_show(value)}"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bounds = {"greater_than_equal": "at least", "greater_than": "more than",
+                  "less_than_equal": "at most", "less_than": "less than"}
+        limit = next(iter(ctx.values()), "")
+        message = f"must be {bounds[kind]} {limit:g}, got {_show(value)}" if isinstance(limit, (int, float)) \
+            else f"must be {bounds[kind]} {limit}, got {_show(value)}"
+        if name in ("traffic", "max_traffic"):
+            hint = "traffic is a percentage of eligible volume, from 0 to 100"
+    elif kind in ("bool_parsing", "bool_type"):
+        message = f"expected true or false, got {_show(value)}"
+    elif kind == "list_type":
+        message = f"expected a list, got {_show(value)}"
+        if isinstance(value, str):
+            hint = f"write a list even for one item: [{value}]"
+        else:
+            hint = "write items as '- item' lines, or [a, b]"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"expected a mapping of fields, got {_show(value)}"
+        owner = model_at(root, loc)
+        if owner is not None:
+            hint = "fields allowed here: " + ", ".join(field_names(owner))
+    elif kind == "string_type":
+        message = f"expected text, got {_show(value)}"
+        hint = "write a single value; quote it if it contains ': ' or starts with a symbol"
+    elif kind == "too_short":
+        message = f"needs at least {ctx.get('min_length', 1)} item(s)"
+        if loc == ("rollout", "phases"):
+            hint = "every plan has at least one phase, e.g. a single 'full' phase"
+    else:
+        message = error["msg"]
+
+    line, col = doc.position(loc, key=at_key)
+    return Finding(doc.file, line, col, format_path(loc), message, hint)
+
+
+def validate(doc: Document, root: type[BaseModel], data: Any = None) -> tuple[Any, list[Finding]]:
+    """Validate `data` (default: the document's data) as `root`."""
+    try:
+        return root.model_validate(doc.data if data is None else data), []
+    except ValidationError as exc:
+        return None, explain(exc, doc, root)

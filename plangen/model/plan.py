@@ -1,0 +1,473 @@
+"""The deployment plan, format plangen/v1. Key names are a contract.
+
+Fields a readiness rule checks are optional here: their absence is a lint
+finding, not a validation error, so a draft can be validated and published.
+Docstrings become the JSON Schema that editors show.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from pydantic import Field
+
+from plangen.model.base import Day, Duration, Percent, Slug, StrictModel, Text, Url, Who
+
+FORMAT = "plangen/v1"
+
+RuleId = Literal[
+    "rollback-triggers",
+    "rollback-steps",
+    "rollback-authority",
+    "approval-unbound",
+    "approval-expiry",
+    "approval-scope",
+    "gate-open",
+    "dependency-owner",
+    "dependency-fallback",
+    "dependency-late",
+    "phase-scope",
+    "phase-exit",
+    "strategy-risk",
+    "window-freeze",
+    "support-escalation",
+    "support-readiness",
+    "validation-missing",
+    "human-step",
+    "audit-evidence",
+    "monitoring-drift",
+    "review-stale",
+]
+RULE_IDS: tuple[str, ...] = get_args(RuleId)
+
+PlanStatus = Literal["draft", "in-review", "approved", "rolling-out", "paused", "rolled-back", "complete", "retired"]
+Risk = Literal["low", "medium", "high", "critical"]
+Strategy = Literal["pilot", "phased", "shadow", "parallel", "segment", "canary", "blue-green", "full"]
+PhaseKind = Literal["shadow", "parallel", "pilot", "segment", "canary", "full"]
+PhaseStatus = Literal["planned", "active", "complete", "paused", "rolled-back", "skipped"]
+OnFailure = Literal["stop", "pause", "rollback"]
+
+
+class ModelVersion(StrictModel):
+    """The model being released, and the one rollback returns to."""
+
+    name: Text
+    """Model name, as in the model registry."""
+    version: Text
+    """Version being released. Quote nothing: every value is read as text first."""
+    previous_version: Text | None = None
+    """The version a rollback returns to."""
+    registry: Url | None = None
+    """Link to this version in the model registry (http, https or mailto)."""
+    evaluation: Url | None = None
+    """Link to the evaluation report for this version."""
+
+
+class Objective(StrictModel):
+    """A business or technical KPI the release is judged by."""
+
+    metric: Text
+    """What is measured, e.g. "Manual review hours per week"."""
+    kind: Literal["business", "technical"] | None = None
+    """business or technical."""
+    baseline: float | None = None
+    """Value before the release."""
+    target: float | None = None
+    """Value the release aims for."""
+    unit: Text | None = None
+    """Unit of baseline and target, e.g. h, ms, %."""
+
+
+class Freeze(StrictModel):
+    """A period in which nothing may be released."""
+
+    from_: Day = Field(alias="from")
+    """First day of the freeze (YYYY-MM-DD)."""
+    to: Day
+    """Last day of the freeze (YYYY-MM-DD)."""
+    reason: Text | None = None
+    """Why releases are frozen."""
+
+
+class ReleaseWindow(StrictModel):
+    """When the release may happen."""
+
+    start: Day
+    """First day of the window (YYYY-MM-DD)."""
+    end: Day
+    """Last day of the window (YYYY-MM-DD)."""
+    timezone: Text | None = None
+    """IANA time zone of the release team, e.g. Europe/London."""
+    freezes: list[Freeze] = []
+    """Change freezes inside or around the window."""
+
+
+class Phase(StrictModel):
+    """One step of the controlled introduction."""
+
+    id: Slug
+    """Phase id, unique in the plan; other sections refer to it."""
+    name: Text
+    """Human name of the phase."""
+    kind: PhaseKind
+    """shadow | parallel | pilot | segment | canary | full."""
+    scope: Text | None = None
+    """Who or what is exposed in this phase."""
+    regions: list[Text] = []
+    """Regions exposed. None listed means unrestricted."""
+    traffic: Percent | None = None
+    """Percent (0-100) of eligible volume exposed."""
+    after: list[Slug] | None = None
+    """Phase ids that must end first. Absent: the previous phase in the list; [] for none."""
+    start: Day | None = None
+    """Start day. Absent: when the phases in `after` end, else the release window start."""
+    end: Day | None = None
+    """Last day. Give `end` or `duration`, not both."""
+    duration: Duration | None = None
+    """How long the phase runs: a whole number and m, h, d or w (90m, 5d, 1w)."""
+    status: PhaseStatus = "planned"
+    """planned | active | complete | paused | rolled-back | skipped."""
+    exit_criteria: list[Text] = []
+    """What must hold before the next phase starts."""
+    on_failure: OnFailure | None = None
+    """stop | pause | rollback: what happens when the exit criteria fail."""
+
+
+class Rollout(StrictModel):
+    """How the capability is introduced: the strategy and its phases."""
+
+    strategy: Strategy | None = None
+    """pilot | phased | shadow | parallel | segment | canary | blue-green | full."""
+    rationale: Text | None = None
+    """Why this strategy fits the risk."""
+    phases: list[Phase] = Field(min_length=1)
+    """The phases, in their default order."""
+
+
+class WorkflowStep(StrictModel):
+    """One step of the live workflow the model output enters."""
+
+    step: Text
+    """What happens."""
+    actor: Literal["system", "model", "human"]
+    """system | model | human."""
+    system: Text | None = None
+    """The system where it happens."""
+    role: Who | None = None
+    """The person, team or role who acts (for human steps)."""
+    evidence: Text | None = None
+    """What is recorded for audit."""
+
+
+class System(StrictModel):
+    """A system the model exchanges data with."""
+
+    name: Text
+    """System name."""
+    direction: Literal["in", "out", "both"] | None = None
+    """in (feeds the model), out (receives its output) or both."""
+    interface: Text | None = None
+    """How: feed, API, file..."""
+    owner: Who | None = None
+    """Who owns the system."""
+
+
+class Integration(StrictModel):
+    """How the output enters the live workflow."""
+
+    workflow: list[WorkflowStep] = []
+    """The workflow steps, in order."""
+    systems: list[System] = []
+    """Systems involved."""
+
+
+class Dependency(StrictModel):
+    """Something outside the team the release needs."""
+
+    id: Slug
+    """Dependency id, unique in the plan."""
+    name: Text
+    """What is needed."""
+    owner: Who | None = None
+    """Who delivers it."""
+    kind: Literal["team", "vendor", "system", "window", "legal"] | None = None
+    """team | vendor | system | window | legal."""
+    needed_by: Day | None = None
+    """Day it must be done (YYYY-MM-DD)."""
+    needed_for: list[Slug] = []
+    """Phase ids it gates."""
+    status: Literal["not-started", "in-progress", "at-risk", "blocked", "done"] = "not-started"
+    """not-started | in-progress | at-risk | blocked | done."""
+    criticality: Literal["release-critical", "workaround", "pause-trigger"] | None = None
+    """release-critical | workaround | pause-trigger."""
+    fallback: Text | None = None
+    """What happens if it is not there in time."""
+
+
+class Covers(StrictModel):
+    """The scope an approval grants."""
+
+    regions: list[Text] = []
+    """Regions approved. None listed means any region."""
+    max_traffic: Percent | None = None
+    """Highest traffic percent approved."""
+
+
+class Approval(StrictModel):
+    """A governance decision that gates phases."""
+
+    id: Slug
+    """Approval id, unique in the plan."""
+    name: Text
+    """What is approved."""
+    approver: Who
+    """Person, team or role who decides."""
+    before: list[Slug] = []
+    """Phase ids this approval gates."""
+    covers: Covers | None = None
+    """The approved scope."""
+    conditions: list[Text] = []
+    """Conditions attached to the approval."""
+    status: Literal["pending", "granted", "rejected", "expired"] = "pending"
+    """pending | granted | rejected | expired."""
+    decided_on: Day | None = None
+    """Day of the decision."""
+    expires_on: Day | None = None
+    """Day the approval lapses."""
+    evidence: Url | None = None
+    """Link to the decision record."""
+
+
+class Authority(StrictModel):
+    """Who may decide during the rollout."""
+
+    rollback: list[Who] = []
+    """Who may order a rollback."""
+    pause: list[Who] = []
+    """Who may pause the rollout."""
+    emergency_change: list[Who] = []
+    """Who may approve an emergency change."""
+
+
+class Safeguard(StrictModel):
+    """A production control around the model."""
+
+    name: Text
+    """What the safeguard is."""
+    kind: Literal["human-in-the-loop", "threshold", "kill-switch", "rate-limit", "fallback", "access-control"] | None = None
+    """human-in-the-loop | threshold | kill-switch | rate-limit | fallback | access-control."""
+    description: Text | None = None
+    """How it works."""
+    owner: Who | None = None
+    """Who runs it."""
+
+
+class Monitor(StrictModel):
+    """A signal watched during and after the rollout."""
+
+    metric: Text
+    """What is watched."""
+    kind: Literal["business", "technical", "model", "drift", "data"] | None = None
+    """business | technical | model | drift | data."""
+    threshold: Text | None = None
+    """When it alerts, e.g. "> 40% over 24h"."""
+    dashboard: Url | None = None
+    """Link to the dashboard."""
+    alert: Text | None = None
+    """Where the alert goes, e.g. pagerduty:ml-oncall."""
+
+
+class Check(StrictModel):
+    """A release check: go/no-go evidence."""
+
+    id: Slug
+    """Check id, unique in the plan."""
+    check: Text
+    """What is checked."""
+    owner: Who | None = None
+    """Who runs the check."""
+    before: list[Slug] = []
+    """Phase ids this check gates."""
+    status: Literal["pending", "passed", "failed", "waived"] = "pending"
+    """pending | passed | failed | waived."""
+    evidence: Url | None = None
+    """Link to the result."""
+
+
+class Trigger(StrictModel):
+    """A symptom that leads to rollback, pause or investigation."""
+
+    id: Slug
+    """Trigger id, unique in the plan."""
+    symptom: Text
+    """What people see."""
+    signal: Text | None = None
+    """The measurable signal."""
+    action: Literal["rollback", "pause", "investigate"] | None = None
+    """rollback | pause | investigate."""
+    decided_by: Who | None = None
+    """Who decides."""
+
+
+class RollbackStep(StrictModel):
+    """One numbered step of the rollback runbook."""
+
+    do: Text
+    """What to do."""
+    owner: Who | None = None
+    """Who does it."""
+    command: Text | None = None
+    """Command to run, shown in a code block."""
+    expect: Text | None = None
+    """What you should see when it worked."""
+    time: Duration | None = None
+    """Expected time: a whole number and m, h, d or w."""
+
+
+class Message(StrictModel):
+    """Who is told what, where, during a rollback."""
+
+    audience: Text
+    """Who is told."""
+    channel: Text | None = None
+    """Where."""
+    message: Text | None = None
+    """What they are told."""
+
+
+class Rollback(StrictModel):
+    """The rollback runbook."""
+
+    target: Text | None = None
+    """The state a rollback returns to."""
+    triggers: list[Trigger] = []
+    """What starts a rollback, first in the runbook."""
+    steps: list[RollbackStep] = []
+    """Numbered steps."""
+    continuity: Text | None = None
+    """How the business keeps going meanwhile."""
+    communication: list[Message] = []
+    """Who is told what."""
+
+
+class ReadinessItem(StrictModel):
+    """A support-readiness checklist item."""
+
+    item: Text
+    """What must be ready."""
+    done: bool = False
+    """Whether it is ready."""
+
+
+class Escalation(StrictModel):
+    """One level of the escalation path."""
+
+    level: int = Field(ge=1)
+    """1 is the first line."""
+    team: Who
+    """Person, team or role at this level."""
+    respond_within: Duration | None = None
+    """Response time: a whole number and m, h, d or w."""
+    contact: Text | None = None
+    """How to reach them, e.g. pagerduty:ml-oncall."""
+
+
+class Triage(StrictModel):
+    """How support recognises and sorts an issue."""
+
+    symptom: Text
+    """What is reported."""
+    check: Text | None = None
+    """What to check."""
+    action: Text | None = None
+    """What to do next."""
+
+
+class Support(StrictModel):
+    """Who receives incidents and how they escalate."""
+
+    incident_owner: Who | None = None
+    """Who owns incidents."""
+    hours: Text | None = None
+    """Support hours."""
+    readiness: list[ReadinessItem] = []
+    """Support-readiness checklist."""
+    escalation: list[Escalation] = []
+    """Escalation levels."""
+    triage: list[Triage] = []
+    """Triage guide."""
+
+
+class EvidenceItem(StrictModel):
+    """Something preserved during rollout, for audit."""
+
+    item: Text
+    """What is kept."""
+    where: Text | None = None
+    """Where it is kept (free text: s3://..., a share, a URL)."""
+    retain: Text | None = None
+    """How long, e.g. 7y."""
+
+
+class Waiver(StrictModel):
+    """A readiness finding accepted on purpose."""
+
+    rule: RuleId
+    """The readiness rule id waived."""
+    reason: Text
+    """Why it is accepted."""
+    approved_by: Who
+    """Who accepted it."""
+
+
+class Plan(StrictModel):
+    """A deployment plan (format plangen/v1)."""
+
+    format: Literal["plangen/v1"]
+    """Always plangen/v1."""
+    id: Slug
+    """Plan id; defaults to the file name without .yaml. Unique across plans."""
+    title: Text
+    """Plan title."""
+    summary: Text | None = None
+    """What the release does, for whom. Paragraphs are kept."""
+    owner: Who
+    """Person, team or role accountable for the plan."""
+    status: PlanStatus
+    """draft | in-review | approved | rolling-out | paused | rolled-back | complete | retired."""
+    risk: Risk
+    """low | medium | high | critical: the consequence of an error."""
+    tags: list[Text] = []
+    """Free tags."""
+    review_by: Day | None = None
+    """The plan must be re-reviewed by then."""
+    model: ModelVersion | None = None
+    """The model being released."""
+    objectives: list[Objective] = []
+    """Business and technical KPIs."""
+    release_window: ReleaseWindow | None = None
+    """When the release may happen, and freezes."""
+    rollout: Rollout
+    """Strategy and phases."""
+    integration: Integration | None = None
+    """How the output enters the live workflow."""
+    dependencies: list[Dependency] = []
+    """External dependencies with owners and dates."""
+    approvals: list[Approval] = []
+    """Governance approvals tied to the phases they gate."""
+    authority: Authority | None = None
+    """Who may roll back, pause, or make emergency changes."""
+    safeguards: list[Safeguard] = []
+    """Production safeguards."""
+    monitoring: list[Monitor] = []
+    """Monitored signals."""
+    validation: list[Check] = []
+    """Release checks."""
+    rollback: Rollback | None = None
+    """The rollback runbook."""
+    support: Support | None = None
+    """Support and escalation."""
+    evidence: list[EvidenceItem] = []
+    """What is preserved for audit."""
+    waivers: list[Waiver] = []
+    """Readiness findings accepted on purpose."""

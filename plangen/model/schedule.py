@@ -1,0 +1,120 @@
+"""When each phase runs, derived as the spec says.
+
+A phase starts at its `start`, else when the last phase in its `after` ends
+(the previous phase when `after` is absent), else at the release window's
+start. It ends at its `end` (inclusive day), else start + `duration`. Times
+are half-open [start, end); a date that cannot be derived stays None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from plangen.model.base import duration_delta
+from plangen.model.plan import Phase, Plan
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PhaseTimes:
+    start: datetime | None
+    end: datetime | None  # exclusive
+
+    @property
+    def first_day(self) -> date | None:
+        return self.start.date() if self.start else None
+
+    @property
+    def last_day(self) -> date | None:
+        return (self.end - timedelta(microseconds=1)).date() if self.end else None
+
+
+def predecessors(plan: Plan) -> dict[str, list[str]]:
+    """Phase id -> the phase ids it follows (explicit `after`, else the previous phase)."""
+    out: dict[str, list[str]] = {}
+    previous: str | None = None
+    for phase in plan.rollout.phases:
+        if phase.after is not None:
+            out[phase.id] = list(phase.after)
+        else:
+            out[phase.id] = [previous] if previous else []
+        previous = phase.id
+    return out
+
+
+def find_cycle(plan: Plan) -> list[str] | None:
+    """The first cycle in `after` (e.g. ['a', 'b', 'a']), or None."""
+    graph = {p.id: [a for a in (p.after or []) if a] for p in plan.rollout.phases}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    for root in graph:
+        if state.get(root):
+            continue
+        stack = [(root, iter(graph[root]))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif child not in graph or state.get(child) == 2:
+                continue
+            elif state.get(child) == 1:
+                return path[path.index(child):] + [child]
+            else:
+                state[child] = 1
+                stack.append((child, iter(graph[child])))
+                path.append(child)
+    return None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+def phase_times(plan: Plan) -> dict[str, PhaseTimes]:
+    """Start and end of every phase. Call only on an acyclic plan."""
+    phases = {p.id: p for p in plan.rollout.phases}
+    before = predecessors(plan)
+    window_start = _midnight(plan.release_window.start) if plan.release_window else None
+    known: dict[str, PhaseTimes] = {}
+
+    def resolve(phase: Phase) -> PhaseTimes:
+        # Iterative over the chain of predecessors, so long chains cannot recurse deeply.
+        pending = [phase.id]
+        while pending:
+            pid = pending[-1]
+            if pid in known:
+                pending.pop()
+                continue
+            missing = [d for d in before[pid] if d in phases and d not in known]
+            if missing and phases[pid].start is None:
+                pending.extend(missing)
+                continue
+            known[pid] = _times(phases[pid], [known[d] for d in before[pid] if d in known], window_start)
+            pending.pop()
+        return known[phase.id]
+
+    return {p.id: resolve(p) for p in plan.rollout.phases}
+
+
+def _times(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None) -> PhaseTimes:
+    if phase.start is not None:
+        start: datetime | None = _midnight(phase.start)
+    elif preds:
+        ends = [p.end for p in preds]
+        start = max(ends) if all(e is not None for e in ends) else None  # type: ignore[type-var]
+    else:
+        start = window_start
+    if phase.end is not None:
+        end: datetime | None = _midnight(phase.end) + DAY
+    elif phase.duration is not None and start is not None:
+        end = start + duration_delta(phase.duration)
+    else:
+        end = None
+    return PhaseTimes(start, end)

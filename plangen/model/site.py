@@ -1,0 +1,63 @@
+"""`site_config/site.yaml`: the site's title and the people, teams and roles
+that every "who" field in a plan refers to."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from plangen.model.base import DirectoryId, StrictModel, Text
+
+
+class SiteInfo(StrictModel):
+    """What the site is called and whose it is."""
+
+    title: Text = "Release plans"
+    """Site title."""
+    organisation: Text | None = None
+    """Organisation name, shown in the header and footer."""
+
+
+class Person(StrictModel):
+    """Someone who owns, approves or responds."""
+
+    name: Text
+    """Full name."""
+    email: Text | None = None
+    """Mail address, shown as a contact."""
+    team: DirectoryId | None = None
+    """Team id the person belongs to."""
+    phone: Text | None = None
+    """Phone number or extension."""
+
+
+class Team(StrictModel):
+    """A team, desk or group."""
+
+    name: Text
+    """Team name."""
+    contact: Text | None = None
+    """How to reach the team: a channel, address or extension."""
+    oncall: Text | None = None
+    """On-call rotation, e.g. pagerduty:ml-oncall."""
+
+
+class Role(StrictModel):
+    """A role that people hold."""
+
+    name: Text
+    """Role name."""
+    held_by: list[DirectoryId] = []
+    """Person ids holding the role."""
+
+
+class SiteConfig(StrictModel):
+    """The site settings and the directory of people, teams and roles."""
+
+    site: SiteInfo = Field(default_factory=SiteInfo)
+    """Site title and organisation."""
+    people: dict[DirectoryId, Person] = {}
+    """People by id (e.g. priya.n)."""
+    teams: dict[DirectoryId, Team] = {}
+    """Teams by id."""
+    roles: dict[DirectoryId, Role] = {}
+    """Roles by id."""

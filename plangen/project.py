@@ -1,0 +1,181 @@
+"""Find the plan files and the site config, load and validate them all.
+
+Everything is read and checked before anything is reported, so a command sees
+every problem at once. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from plangen.errors import Finding, PlangenError
+from plangen.load import Document, load_file
+from plangen.model.checks import Directory, check_plan, check_site
+from plangen.model.explain import validate
+from plangen.model.plan import Plan
+from plangen.model.site import SiteConfig
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+SITE_FILE = "site.yaml"
+DEFAULT_PLANS = Path("plans")
+DEFAULT_SITE_CONFIG = Path("site_config")
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A valid plan with its source, for positions in later findings."""
+
+    plan: Plan
+    doc: Document
+    group: str  # sub-folder under the plans folder ("" at the top): a nav section
+
+
+@dataclass(frozen=True)
+class Project:
+    plans: tuple[LoadedPlan, ...]
+    site: SiteConfig | None
+    site_doc: Document | None
+    findings: tuple[Finding, ...]
+    files: int  # how many files were read
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+def display_name(path: Path) -> str:
+    """Relative to the working folder when inside it, as compilers print."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _group(path: Path, root: Path) -> str:
+    rel = path.parent.relative_to(root).as_posix()
+    return "" if rel == "." else rel
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None]:
+    """Split the given paths into plan files (with their group) and a site.yaml."""
+    plans: list[tuple[Path, str]] = []
+    site: Path | None = None
+    for path in paths:
+        if path.is_dir() and (path / SITE_FILE).is_file():
+            site = path / SITE_FILE
+        elif path.is_file() and path.name == SITE_FILE:
+            site = path
+        elif path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file() and not _hidden(p, path)
+            )
+            plans += [(p, _group(p, path)) for p in found]
+        elif path.is_file():
+            plans.append((path, ""))
+        else:
+            raise PlangenError(f"{path}: no such file or folder", "give a plan file, a folder of plans or site_config/")
+    return plans, site
+
+
+def load_site(path: Path) -> tuple[SiteConfig | None, Document | None, list[Finding]]:
+    doc, findings = load_file(path, display_name(path))
+    if doc is None:
+        return None, None, findings
+    site, findings = validate(doc, SiteConfig)
+    if site is None:
+        return None, doc, findings
+    return site, doc, check_site(doc, site)
+
+
+def load_plan(path: Path, group: str) -> tuple[LoadedPlan | None, Document | None, list[Finding]]:
+    doc, findings = load_file(path, display_name(path))
+    if doc is None:
+        return None, None, findings
+    data = doc.data
+    from_name = "id" not in data
+    if from_name:
+        data = {**data, "id": path.stem}
+    plan, findings = validate(doc, Plan, data)
+    if from_name:
+        findings = [_explain_file_name_id(f, path.stem) if f.path == "id" else f for f in findings]
+    if plan is None:
+        return None, doc, findings
+    return LoadedPlan(plan, doc, group), doc, []
+
+
+def _explain_file_name_id(finding: Finding, stem: str) -> Finding:
+    return Finding(
+        finding.file, 1, 1, "id",
+        f"the plan has no 'id' and its file name '{stem}' is not a valid id ({finding.message})",
+        "add an 'id:' line, or rename the file to lower case with hyphens",
+    )
+
+
+def load_project(paths: Sequence[Path] | None = None, site_config: Path | None = None) -> Project:
+    """Load, validate and cross-check every plan and the site config.
+
+    `paths` default to plans/ and site_config/ in the working folder. The
+    directory of people, teams and roles comes from a site.yaml among the
+    paths, else from `site_config`, else from ./site_config/site.yaml.
+    """
+    if not paths:
+        paths = [p for p in (DEFAULT_PLANS, DEFAULT_SITE_CONFIG) if p.exists()]
+        if not paths:
+            raise PlangenError(
+                "nothing to check: there is no plans/ or site_config/ folder here",
+                "run plangen in your project folder, or name the files: plangen validate PATH...",
+            )
+    plan_files, site_path = discover(paths)
+    if site_path is None:
+        candidate = site_config or DEFAULT_SITE_CONFIG
+        candidate = candidate / SITE_FILE if candidate.is_dir() else candidate
+        if candidate.is_file():
+            site_path = candidate
+        elif site_config is not None:
+            raise PlangenError(f"{site_config}: no site.yaml there", "point --site-config at site_config/ or its site.yaml")
+
+    findings: list[Finding] = []
+    site = site_doc = None
+    if site_path is not None:
+        site, site_doc, site_findings = load_site(site_path)
+        findings += site_findings
+    # No site.yaml: every "who" is unknown. A broken one: skip those checks,
+    # its own findings say what to fix first.
+    directory = None if site_path and site is None else Directory.of(site, display_name(site_path) if site_path else None)
+
+    plans: list[LoadedPlan] = []
+    for path, group in plan_files:
+        loaded, _, plan_findings = load_plan(path, group)
+        findings += plan_findings
+        if loaded is not None:
+            findings += check_plan(loaded.doc, loaded.plan, directory)
+            plans.append(loaded)
+    findings += _duplicate_plan_ids(plans)
+    files = len(plan_files) + (site_path is not None)
+    return Project(tuple(plans), site, site_doc, tuple(sorted(set(findings))), files)
+
+
+def _duplicate_plan_ids(plans: list[LoadedPlan]) -> list[Finding]:
+    findings = []
+    first: dict[str, LoadedPlan] = {}
+    for loaded in plans:
+        other = first.setdefault(loaded.plan.id, loaded)
+        if other is loaded:
+            continue
+        line, col = other.doc.position(("id",))
+        findings.append(
+            loaded.doc.finding(
+                ("id",),
+                f"plan id '{loaded.plan.id}' is also used by {other.doc.file}:{line}:{col}",
+                "plan ids must be unique across files: they become the page URL plans/<id>/",
+            )
+        )
+    return findings
