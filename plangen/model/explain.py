@@ -138,7 +138,9 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
         message = f"unknown field '{name}'"
         allowed = field_names(owner) if owner else []
         hint = did_you_mean(name, allowed)
-        if hint.startswith("expected"):
+        if " " in name.strip():
+            hint = "this looks like text, not a field: inside { } a comma ends a value, so quote values with commas"
+        elif hint.startswith("expected"):
             hint = "remove it; fields allowed here: " + ", ".join(allowed)
     elif kind == "literal_error":
         expected = _QUOTED.findall(ctx.get("expected", ""))
