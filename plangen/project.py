@@ -114,8 +114,8 @@ def load_plan(path: Path, group: str) -> tuple[LoadedPlan | None, Document | Non
 def _explain_file_name_id(finding: Finding, stem: str) -> Finding:
     return Finding(
         finding.file, 1, 1, "id",
-        f"the plan has no 'id' and its file name '{stem}' is not a valid id ({finding.message})",
-        "add an 'id:' line, or rename the file to lower case with hyphens",
+        f"the plan has no 'id' and its file name {stem!r} is not a valid id",
+        "add an 'id:' line (lower-case letters, digits and hyphens), or rename the file",
     )
 
 

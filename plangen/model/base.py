@@ -50,6 +50,13 @@ class StrictModel(BaseModel):
     )
 
 
+def quote(value: object, limit: int = 60) -> str:
+    """A value as it can be shown in a one-line message: quoted, escaped, cut."""
+    text = str(value)
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return repr(text)
+
+
 def _error(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError(kind, message, ctx or None)  # type: ignore[arg-type]
 
@@ -69,13 +76,13 @@ def check_slug(value: str) -> str:
     if not _SLUG.fullmatch(value):
         raise _error(
             "plangen_slug",
-            "'{value}' is not a valid id: string should match pattern {pattern} "
+            "{value} is not a valid id: string should match pattern {pattern} "
             "(lower-case letters, digits and inner hyphens, at most 64 characters)",
-            value=value,
+            value=quote(value),
             pattern=SLUG_PATTERN,
         )
     if value in RESERVED_IDS:
-        raise _error("plangen_reserved", "'{value}' is a reserved name and cannot be an id", value=value)
+        raise _error("plangen_reserved", "{value} is a reserved name and cannot be an id", value=quote(value))
     return value
 
 
@@ -83,9 +90,9 @@ def check_directory_id(value: str) -> str:
     if not _DIRECTORY_ID.fullmatch(value):
         raise _error(
             "plangen_directory_id",
-            "'{value}' is not a valid person, team or role id: string should match pattern "
+            "{value} is not a valid person, team or role id: string should match pattern "
             "{pattern} (lower-case letters, digits, dots, underscores and hyphens)",
-            value=value,
+            value=quote(value),
             pattern=DIRECTORY_ID_PATTERN,
         )
     return value
@@ -95,8 +102,8 @@ def check_duration(value: str) -> str:
     if not _DURATION.fullmatch(value):
         raise _error(
             "plangen_duration",
-            "'{value}' is not a duration: expected a whole number and a unit m, h, d or w",
-            value=value,
+            "{value} is not a duration: expected a whole number and a unit m, h, d or w",
+            value=quote(value),
         )
     return value
 
@@ -107,7 +114,7 @@ def parse_date(value: Any) -> Any:
         return value
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise _error(
-            "plangen_date", "'{value}' is not a date: expected YYYY-MM-DD, like 2026-12-01", value=str(value)
+            "plangen_date", "{value} is not a date: expected YYYY-MM-DD, like 2026-12-01", value=quote(value)
         )
     try:
         return date.fromisoformat(value)
@@ -115,8 +122,8 @@ def parse_date(value: Any) -> Any:
         part = "month" if not 1 <= int(value[5:7]) <= 12 else "day"
         raise _error(
             "plangen_date",
-            "'{value}' is not a real date: {part} value is outside expected range",
-            value=value,
+            "{value} is not a real date: {part} value is outside expected range",
+            value=quote(value),
             part=part,
         ) from None
 
@@ -124,7 +131,7 @@ def parse_date(value: Any) -> Any:
 def check_url(value: str) -> str:
     """http, https and mailto only, with a host for the web schemes, no credentials."""
     if any(ch.isspace() for ch in value) or _BAD_TEXT.search(value):
-        raise _error("plangen_url", "'{value}' is not a URL: it contains spaces or control characters", value=value)
+        raise _error("plangen_url", "{value} is not a URL: it contains spaces or control characters", value=quote(value))
     parts = urlsplit(value)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https", "mailto"):
@@ -132,13 +139,13 @@ def check_url(value: str) -> str:
         raise _error("plangen_url", "not an allowed link ({shown}): expected an http, https or mailto URL", shown=shown)
     if scheme == "mailto":
         if "@" not in parts.path:
-            raise _error("plangen_url", "'{value}' is not a mail address", value=value)
+            raise _error("plangen_url", "{value} is not a mail address", value=quote(value))
         return value
     if not parts.hostname:
-        raise _error("plangen_url", "'{value}' has no host: expected an http, https or mailto URL", value=value)
+        raise _error("plangen_url", "{value} has no host: expected an http, https or mailto URL", value=quote(value))
     if parts.username is not None or parts.password is not None:
         raise _error(
-            "plangen_url", "URLs must not carry a user name or password; link to the page without them"
+            "plangen_credentials", "a URL must not carry a user name or password"
         )
     return value
 

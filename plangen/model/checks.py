@@ -113,8 +113,8 @@ def plan_ids(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
 
 def check_plan(doc: Document, plan: Plan, directory: Directory | None) -> list[Finding]:
     """All cross-checks of one plan; `directory` None skips the "who" checks."""
-    findings: list[Finding] = []
-    findings += _unique_ids(doc, plan)
+    findings: list[Finding] = list(_unique_ids(doc, plan))
+    clashes = bool(findings)
     if directory is not None:
         findings += _who(doc, plan, directory)
     phase_findings = _phase_refs(doc, plan)
@@ -129,7 +129,7 @@ def check_plan(doc: Document, plan: Plan, directory: Directory | None) -> list[F
                 "remove one of these 'after' entries so the phases have an order",
             )
         )
-    findings += _dates(doc, plan, schedule=not cycle and not phase_findings)
+    findings += _dates(doc, plan, schedule=not (cycle or phase_findings or clashes))
     return findings
 
 

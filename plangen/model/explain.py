@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from plangen.errors import FieldPath, Finding, format_path
 from plangen.load import Document
+from plangen.model.base import quote
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -38,8 +39,7 @@ def _show(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    text = str(value)
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+    return quote(value)
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -112,8 +112,12 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
         message = error["msg"]
         if kind == "plangen_reserved":
             hint = "choose another id, e.g. add a word: 'search-ranking'"
-        elif kind in ("plangen_slug", "plangen_directory_id"):
+        elif kind == "plangen_slug":
             hint = "use lower case and hyphens, e.g. 'eu-rollout'"
+        elif kind == "plangen_directory_id":
+            hint = "use lower case, dots and hyphens, e.g. 'sam.k' or 'ml-platform'"
+        elif kind == "plangen_credentials":
+            hint = "remove 'user:password@'; never put secrets in a plan"
         elif kind == "plangen_date":
             hint = "write dates as YYYY-MM-DD"
         elif kind == "plangen_text":
@@ -127,10 +131,11 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
     elif kind == "missing":
         line, col = doc.position(loc[:-1])
         owner = model_at(root, loc[:-1])
+        field = _field(owner, name) if owner else None
         message = f"required field '{name}' is missing"
-        hint = f"add '{name}: ...' to this mapping"
-        if owner is not None and owner.__doc__:
-            hint += f" ({owner.__name__}: {owner.__doc__.strip().splitlines()[0]})"
+        hint = f"add '{name}: ...' here"
+        if field is not None and field.description:
+            hint += f" ({field.description.splitlines()[0].rstrip('.')})"
         return Finding(doc.file, line, col, format_path(loc), message, hint)
     elif kind == "extra_forbidden":
         at_key = True
@@ -144,10 +149,13 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
             hint = "remove it; fields allowed here: " + ", ".join(allowed)
     elif kind == "literal_error":
         expected = _QUOTED.findall(ctx.get("expected", ""))
-        message = f"expected one of {', '.join(expected)}; got {_show(value)}"
+        wanted = f"one of {', '.join(expected)}" if len(expected) > 1 else "".join(expected)
+        message = f"expected {wanted}; got {_show(value)}"
         hint = did_you_mean(str(value), expected) if isinstance(value, str) else ""
         if hint.startswith("expected"):
             hint = ""
+        if name == "format":
+            hint = f"this version of plangen reads {', '.join(expected)} plans"
     elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
         message = f"expected a number, got {_show(value)}"
         hint = "write digits only, e.g. 10 or 12.5, without units"
@@ -178,7 +186,8 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
         message = f"expected text, got {_show(value)}"
         hint = "write a single value; quote it if it contains ': ' or starts with a symbol"
     elif kind == "too_short":
-        message = f"needs at least {ctx.get('min_length', 1)} item(s)"
+        least = ctx.get("min_length", 1)
+        message = f"needs at least {least} item" + ("" if least == 1 else "s")
         if loc == ("rollout", "phases"):
             hint = "every plan has at least one phase, e.g. a single 'full' phase"
     else:

@@ -73,30 +73,37 @@ def find_cycle(plan: Plan) -> list[str] | None:
     return None
 
 
+_UNKNOWN = PhaseTimes(None, None)
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
 
 
 def phase_times(plan: Plan) -> dict[str, PhaseTimes]:
-    """Start and end of every phase. Call only on an acyclic plan."""
+    """Start and end of every phase; unknown where a predecessor is unknown."""
     phases = {p.id: p for p in plan.rollout.phases}
     before = predecessors(plan)
     window_start = _midnight(plan.release_window.start) if plan.release_window else None
     known: dict[str, PhaseTimes] = {}
 
     def resolve(phase: Phase) -> PhaseTimes:
-        # Iterative over the chain of predecessors, so long chains cannot recurse deeply.
+        # Iterative over the chain of predecessors, so long chains cannot
+        # recurse deeply; a phase already on the chain is never pushed again,
+        # so even a cyclic or self-referencing plan terminates.
         pending = [phase.id]
         while pending:
             pid = pending[-1]
             if pid in known:
                 pending.pop()
                 continue
-            missing = [d for d in before[pid] if d in phases and d not in known]
+            missing = [d for d in before[pid] if d in phases and d not in known and d not in pending]
             if missing and phases[pid].start is None:
                 pending.extend(missing)
                 continue
-            known[pid] = _times(phases[pid], [known[d] for d in before[pid] if d in known], window_start)
+            preds = [known[d] for d in before[pid] if d in known]
+            complete = len(preds) == len(before[pid])
+            known[pid] = _times(phases[pid], preds if complete else [_UNKNOWN], window_start)
             pending.pop()
         return known[phase.id]
 
