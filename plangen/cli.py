@@ -51,7 +51,13 @@ def validate(paths: tuple[Path, ...], site_config: Path | None, fmt: str) -> Non
 
     PATHS are plan files, folders of plans, or site_config/ (default: plans/
     and site_config/). Every problem is printed as file:line:col: field:
-    message, with a hint. Exits 1 if there is any.
+    message, with a hint. Exits 0 when all is valid, 1 when anything is not.
+
+    \b
+    Examples:
+      plangen validate
+      plangen validate plans/finance/invoice-risk-review.yaml
+      plangen validate --format github      # annotations in a GitHub workflow
     """
     from plangen.commands import validate as command
 
@@ -64,8 +70,11 @@ def validate(paths: tuple[Path, ...], site_config: Path | None, fmt: str) -> Non
 def schema(kind: str) -> None:
     """Print the JSON Schema of a plan, for editors and other tools.
 
-    Save it and point your editor at it with a first line such as
-    `# yaml-language-server: $schema=plan.schema.json`.
+    Save it and point your editor at it with a first line in each plan:
+
+    \b
+      plangen schema > plan.schema.json
+      # yaml-language-server: $schema=../plan.schema.json
     """
     from plangen.commands import schema as command
 

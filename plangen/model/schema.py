@@ -12,6 +12,8 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def plan_schema() -> dict[str, Any]:
     schema = Plan.model_json_schema(by_alias=True)
+    # In a file, `id` may be left out: the loader takes the file name.
+    schema["required"] = [name for name in schema["required"] if name != "id"]
     return {"$schema": DIALECT, "title": f"Deployment plan ({FORMAT})", **_drop_title(schema)}
 
 
