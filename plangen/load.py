@@ -15,7 +15,7 @@ type, and its errors point back through the position map.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +206,7 @@ class _Walker:
             )
         if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)) and len(self.stack) >= MAX_DEPTH:
             self.fatal(
-                ev.start_mark, path, f"nesting deeper than {MAX_DEPTH} levels",
+                ev.start_mark, path[:4], f"nesting deeper than {MAX_DEPTH} levels",
                 "a plan never needs this; check for runaway brackets",
             )
         anchor = getattr(ev, "anchor", None)
@@ -302,6 +302,19 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+def _field_at(text: str, line: int, col: int) -> str:
+    """The path of the value around a position, from a second, lenient parse.
+
+    Used only to name the field in encoding and character errors, found
+    before the real parse; with the bad characters blanked out, the same
+    walk as for a valid file tells which value holds the position.
+    """
+    walker = _Walker("", _FORBIDDEN.sub(" ", text.replace("\ufffd", " ")))
+    walker.run()
+    before = [(pos, path) for path, pos in walker.positions.items() if pos <= (line, col)]
+    return format_path(max(before)[1]) if before else ""
+
+
 def _decode(data: bytes, file: str) -> tuple[str | None, list[Finding]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -311,9 +324,10 @@ def _decode(data: bytes, file: str) -> tuple[str | None, list[Finding]]:
         start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
         col = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
+        path = _field_at(data.decode("utf-8", errors="replace"), line, col)
         return None, [
             Finding(
-                file, line, col, "", f"not valid UTF-8 (byte 0x{data[exc.start]:02X})",
+                file, line, col, path, f"not valid UTF-8 (byte 0x{data[exc.start]:02X})",
                 "save the file as UTF-8",
             )
         ]
@@ -330,6 +344,8 @@ def _decode(data: bytes, file: str) -> tuple[str | None, list[Finding]]:
                 "delete it; it is invisible or changes how the text around it displays",
             )
         )
+    if findings:
+        findings = [replace(f, path=_field_at(text, f.line, f.col)) for f in findings]
     return (None if findings else text), findings
 
 

@@ -68,6 +68,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None
     """Split the given paths into plan files (with their group) and a site.yaml."""
     plans: list[tuple[Path, str]] = []
     site: Path | None = None
+    seen: set[Path] = set()
     for path in paths:
         if path.is_dir() and (path / SITE_FILE).is_file():
             site = path / SITE_FILE
@@ -77,12 +78,22 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None
             found = sorted(
                 p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file() and not _hidden(p, path)
             )
+            if not found:
+                raise PlangenError(
+                    f"{path}: no plan files (*.yaml, *.yml) in this folder",
+                    "name the folder that holds the plans, e.g. plans/",
+                )
             plans += [(p, _group(p, path)) for p in found]
         elif path.is_file():
             plans.append((path, ""))
         else:
             raise PlangenError(f"{path}: no such file or folder", "give a plan file, a folder of plans or site_config/")
-    return plans, site
+    unique = []
+    for plan, group in plans:  # a folder and a file inside it: read the file once
+        if plan.resolve() not in seen:
+            seen.add(plan.resolve())
+            unique.append((plan, group))
+    return unique, site
 
 
 def load_site(path: Path) -> tuple[SiteConfig | None, Document | None, list[Finding]]:

@@ -125,3 +125,15 @@ def test_schema_is_json_schema_with_the_field_docs(run) -> None:
 def test_site_schema(run) -> None:
     schema = json.loads(run(["schema", "--site"]).stdout)
     assert set(schema["properties"]) == {"site", "people", "teams", "roles"}
+
+
+def test_a_file_named_twice_is_read_once(run) -> None:
+    result = run(["validate", "plans", "plans/finance/invoice-risk-review.yaml"])
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_a_folder_without_plans_is_an_error_not_a_silent_pass(run, tmp_path) -> None:
+    (tmp_path / "plans").mkdir()
+    result = run(["validate", "plans"], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "plans: no plan files (*.yaml, *.yml) in this folder" in result.stderr

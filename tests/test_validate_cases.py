@@ -46,3 +46,14 @@ def test_every_expected_output_has_a_case() -> None:
 def test_there_are_enough_cases() -> None:
     bad = [p for p in HERE.glob("*.out") if p.read_text(encoding="utf-8")]
     assert len(bad) >= 30
+
+
+def test_every_reported_problem_has_a_position_a_path_or_a_hint() -> None:
+    for out in HERE.glob("*.out"):
+        lines = out.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("    hint: "):
+                continue
+            assert line.split(":")[1].isdigit() and line.split(":")[2].isdigit(), (out.name, line)
+            assert i + 1 < len(lines) and lines[i + 1].startswith("    hint: ") and lines[i + 1][10:].strip(), \
+                (out.name, line)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from plangen.load import describe_char
@@ -155,17 +155,25 @@ def duration_delta(text: str) -> timedelta:
     return int(text[:-1]) * _UNITS[text[-1]]
 
 
-Text = Annotated[str, AfterValidator(check_text)]
+# Editors read YAML themselves and see `version: 1.10` as a number and
+# `id: no` as a boolean; plangen reads both as text. The published schema
+# says so, so editors do not flag what plangen accepts.
+_SCALAR = ["string", "number", "boolean"]
+_URL_PATTERN = "^([hH][tT][tT][pP][sS]?://|[mM][aA][iI][lL][tT][oO]:)"
+
+Text = Annotated[str, AfterValidator(check_text), WithJsonSchema({"type": _SCALAR})]
 """Plain text: shown exactly as written, never read as Markdown or HTML."""
 
-Slug = Annotated[str, AfterValidator(check_slug), Field(json_schema_extra={"pattern": SLUG_PATTERN})]
+Slug = Annotated[
+    str,
+    AfterValidator(check_slug),
+    WithJsonSchema({"type": _SCALAR, "pattern": SLUG_PATTERN, "not": {"enum": sorted(RESERVED_IDS)}}),
+]
 DirectoryId = Annotated[
-    str, AfterValidator(check_directory_id), Field(json_schema_extra={"pattern": DIRECTORY_ID_PATTERN})
+    str, AfterValidator(check_directory_id), WithJsonSchema({"type": _SCALAR, "pattern": DIRECTORY_ID_PATTERN})
 ]
 Who = DirectoryId  # a reference to a person, team or role in site_config/site.yaml
-Duration = Annotated[
-    str, AfterValidator(check_duration), Field(json_schema_extra={"pattern": DURATION_PATTERN})
-]
-Url = Annotated[str, AfterValidator(check_url), Field(json_schema_extra={"format": "uri"})]
+Duration = Annotated[str, AfterValidator(check_duration), WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN})]
+Url = Annotated[str, AfterValidator(check_url), WithJsonSchema({"type": "string", "pattern": _URL_PATTERN})]
 Day = Annotated[date, BeforeValidator(parse_date)]
 Percent = Annotated[float, Field(ge=0, le=100)]

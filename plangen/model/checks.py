@@ -119,7 +119,7 @@ def check_plan(doc: Document, plan: Plan, directory: Directory | None) -> list[F
         findings += _who(doc, plan, directory)
     phase_findings = _phase_refs(doc, plan)
     findings += phase_findings
-    cycle = find_cycle(plan)
+    cycle = None if clashes else find_cycle(plan)  # with clashing ids the graph is ambiguous
     if cycle:
         index = next(i for i, p in enumerate(plan.rollout.phases) if p.id == cycle[0])
         findings.append(
@@ -190,7 +190,7 @@ def _zones() -> frozenset[str]:
 def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
     window = plan.release_window
     if window:
-        if window.end < window.start:
+        if window.end is not None and window.end < window.start:
             yield doc.finding(
                 ("release_window", "end"),
                 f"the window ends ({window.end}) before it starts ({window.start})",

@@ -152,15 +152,16 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
         wanted = f"one of {', '.join(expected)}" if len(expected) > 1 else "".join(expected)
         message = f"expected {wanted}; got {_show(value)}"
         hint = did_you_mean(str(value), expected) if isinstance(value, str) else ""
-        if hint.startswith("expected"):
-            hint = ""
+        if hint.startswith("expected") or not hint:
+            hint = "write one of the values listed, in lower case"
         if name == "format":
             hint = f"this version of plangen reads {', '.join(expected)} plans"
-    elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+    elif kind in ("float_parsing", "float_type"):
         message = f"expected a number, got {_show(value)}"
         hint = "write digits only, e.g. 10 or 12.5, without units"
-    elif kind == "int_from_float":
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
         message = f"expected a whole number, got {_show(value)}"
+        hint = "write digits only, e.g. 1 or 2"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bounds = {"greater_than_equal": "at least", "greater_than": "more than",
                   "less_than_equal": "at most", "less_than": "less than"}
@@ -169,8 +170,13 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
             else f"must be {bounds[kind]} {limit}, got {_show(value)}"
         if name in ("traffic", "max_traffic"):
             hint = "traffic is a percentage of eligible volume, from 0 to 100"
+        elif name == "level":
+            hint = "escalation levels count from 1, the first line"
+        else:
+            hint = "correct the number"
     elif kind in ("bool_parsing", "bool_type"):
         message = f"expected true or false, got {_show(value)}"
+        hint = "write true or false"
     elif kind == "list_type":
         message = f"expected a list, got {_show(value)}"
         if isinstance(value, str):
@@ -180,18 +186,19 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = f"expected a mapping of fields, got {_show(value)}"
         owner = model_at(root, loc)
-        if owner is not None:
-            hint = "fields allowed here: " + ", ".join(field_names(owner))
-    elif kind == "string_type":
+        hint = "fields allowed here: " + ", ".join(field_names(owner)) if owner is not None \
+            else "write 'key: value' lines indented under this field"
+    elif kind == "string_type":  # scalars are all text, so this is a list or mapping
         message = f"expected text, got {_show(value)}"
         hint = "write a single value; quote it if it contains ': ' or starts with a symbol"
     elif kind == "too_short":
         least = ctx.get("min_length", 1)
         message = f"needs at least {least} item" + ("" if least == 1 else "s")
-        if loc == ("rollout", "phases"):
-            hint = "every plan has at least one phase, e.g. a single 'full' phase"
+        hint = "every plan has at least one phase, e.g. a single 'full' phase" if loc == ("rollout", "phases") \
+            else "add an item, or remove the field"
     else:
         message = error["msg"]
+        hint = "see 'plangen schema' for what this field takes"
 
     line, col = doc.position(loc, key=at_key)
     return Finding(doc.file, line, col, format_path(loc), message, hint)

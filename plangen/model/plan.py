@@ -54,7 +54,7 @@ class ModelVersion(StrictModel):
     name: Text
     """Model name, as in the model registry."""
     version: Text
-    """Version being released. Quote nothing: every value is read as text first."""
+    """Version being released, read as text: 1.10 stays 1.10."""
     previous_version: Text | None = None
     """The version a rollback returns to."""
     registry: Url | None = None
@@ -94,7 +94,7 @@ class ReleaseWindow(StrictModel):
 
     start: Day
     """First day of the window (YYYY-MM-DD)."""
-    end: Day
+    end: Day | None = None
     """Last day of the window (YYYY-MM-DD)."""
     timezone: Text | None = None
     """IANA time zone of the release team, e.g. Europe/London."""
