@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test clean
+.PHONY: site test clean docs
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,7 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .hypothesis
+
+# Regenerate docs/rules.md from the rule registry (a test fails when it drifts).
+docs: $(STAMP)
+	$(BIN)/plangen lint --list-rules > docs/rules.md

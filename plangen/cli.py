@@ -65,6 +65,50 @@ def validate(paths: tuple[Path, ...], site_config: Path | None, fmt: str) -> Non
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--site-config", type=click.Path(exists=True, path_type=Path),
+    help="Folder or site.yaml with people, teams, roles and rule severities. Default: site_config/.",
+)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+              help="text for people, json for tools, github for workflow annotations.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Judge dates as of this day. Default: SOURCE_DATE_EPOCH, else today.")
+@click.option("--explain", metavar="RULE", help="Explain one rule: what it finds, why it matters, how to fix it.")
+@click.option("--list-rules", is_flag=True, help="Print every rule as a Markdown page (docs/rules.md).")
+def lint(paths: tuple[Path, ...], site_config: Path | None, fmt: str, strict: bool, as_of: Any,
+         explain: str | None, list_rules: bool) -> None:
+    """Check plans against deployment-governance practice (readiness rules).
+
+    Prints file:line:col: severity rule-id: message for every finding, with
+    waived findings marked. Exits 1 when there is an error (also on warnings
+    with --strict), including plans that do not validate.
+
+    \b
+    Examples:
+      plangen lint
+      plangen lint --strict --as-of 2026-12-01
+      plangen lint --explain approval-scope
+    """
+    from plangen.commands import lint as command
+
+    if list_rules:
+        click.echo(command.list_rules(), nl=False)
+        return
+    if explain is not None:
+        if command.known_rule(explain) is None:
+            from plangen.model.explain import did_you_mean
+            from plangen.model.plan import RULE_IDS
+
+            raise click.BadParameter(f"unknown rule {explain!r}; {did_you_mean(explain, RULE_IDS)}",
+                                     param_hint="--explain")
+        click.echo(command.explain(explain), nl=False)
+        return
+    raise SystemExit(command.run(list(paths), site_config, fmt, strict, as_of.date() if as_of else None))
+
+
+@cli.command()
 @click.option("--site", "kind", flag_value="site", help="Print the schema of site_config/site.yaml instead.")
 @click.option("--plan", "kind", flag_value="plan", default=True, hidden=True)
 def schema(kind: str) -> None:

@@ -13,7 +13,7 @@ from typing import Literal, Sequence, Union
 
 PathPart = Union[str, int]
 FieldPath = tuple[PathPart, ...]
-Severity = Literal["error", "warning", "note"]
+Severity = Literal["error", "warning", "note", "waived"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -47,6 +47,8 @@ class Finding:
     hint: str = ""
     severity: Severity = "error"
     rule: str | None = field(default=None)
+    waived_by: str = ""  # for severity "waived": who accepted the finding, and why
+    waiver_reason: str = ""
 
     def location(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"

@@ -1,4 +1,4 @@
-"""The data flows one way (load -> model -> project -> commands -> cli)."""
+"""The data flows one way (load -> model -> project -> analysis -> commands -> cli)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_help_does_not_import_the_heavy_stages() -> None:
     code = (
         "import sys; from plangen.cli import cli\n"
         "try: cli(['--help'])\nexcept SystemExit: pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('plangen.model', 'plangen.project', 'pydantic'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('plangen.model', 'plangen.project', 'plangen.analysis', 'pydantic'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -82,7 +82,7 @@ def test_json_format(run) -> None:
     assert items[-1] == {
         "file": "missing-required.yaml", "line": 1, "col": 1, "path": "title",
         "message": "required field 'title' is missing", "hint": "add 'title: ...' here (Plan title)",
-        "severity": "error", "rule": None,
+        "severity": "error", "rule": None, "waiver": None,
     }
 
 
@@ -124,7 +124,7 @@ def test_schema_is_json_schema_with_the_field_docs(run) -> None:
 
 def test_site_schema(run) -> None:
     schema = json.loads(run(["schema", "--site"]).stdout)
-    assert set(schema["properties"]) == {"site", "people", "teams", "roles"}
+    assert set(schema["properties"]) == {"site", "people", "teams", "roles", "lint"}
 
 
 def test_a_file_named_twice_is_read_once(run) -> None:

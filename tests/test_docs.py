@@ -21,7 +21,7 @@ def test_readme_plan_example_is_valid(run, tmp_path) -> None:
 
 
 def test_readme_error_example_is_real_output(run, tmp_path) -> None:
-    (shown,) = _blocks(README, "text")
+    shown = _blocks(README, "text")[0]
     source = (REPO / "plans" / "finance" / "invoice-risk-review.yaml").read_text(encoding="utf-8")
     folder = tmp_path / "plans" / "finance"
     folder.mkdir(parents=True)
@@ -34,3 +34,9 @@ def test_readme_gives_the_two_setup_commands_that_ci_runs() -> None:
     assert "make site" in README and "make test" in README
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "make site" in ci and "make test" in ci
+
+
+def test_readme_lint_example_is_real_output(run) -> None:
+    shown = _blocks(README, "text")[1]
+    result = run(["lint", "--as-of", "2026-11-22", "plans/internal"])
+    assert shown in result.stdout

@@ -11,10 +11,11 @@ from plangen.errors import Finding
 
 
 def _text(f: Finding) -> str:
+    if f.rule:  # a readiness finding: file:line:col: severity rule-id: message
+        waiver = f" (waived by {f.waived_by}: {f.waiver_reason})" if f.severity == "waived" else ""
+        return f"{f.location()}: {f.severity} {f.rule}: {f.message}{waiver}"
     where = f"{f.location()}: {f.path}: " if f.path else f"{f.location()}: "
-    label = "" if f.severity == "error" and not f.rule else f"{f.severity} " + (f"{f.rule}: " if f.rule else "")
-    out = where + label + f.message
-    return out + (f"\n    hint: {f.hint}" if f.hint else "")
+    return where + f.message + (f"\n    hint: {f.hint}" if f.hint else "")
 
 
 def _escape_data(text: str) -> str:
@@ -26,10 +27,12 @@ def _escape_property(text: str) -> str:
 
 
 def _github(f: Finding) -> str:
-    level = {"error": "error", "warning": "warning", "note": "notice"}[f.severity]
+    level = {"error": "error", "warning": "warning", "note": "notice", "waived": "notice"}[f.severity]
     title = " ".join(x for x in (f.rule, f.path) if x) or "plangen"
     props = f"file={_escape_property(f.file)},line={f.line},col={f.col},title={_escape_property(title)}"
     body = f.message + (f"\nhint: {f.hint}" if f.hint else "")
+    if f.severity == "waived":
+        body += f"\nwaived by {f.waived_by}: {f.waiver_reason}"
     return f"::{level} {props}::{_escape_data(body)}"
 
 
@@ -37,6 +40,7 @@ def as_dict(f: Finding) -> dict[str, object]:
     return {
         "file": f.file, "line": f.line, "col": f.col, "path": f.path, "message": f.message,
         "hint": f.hint, "severity": f.severity, "rule": f.rule,
+        "waiver": {"approved_by": f.waived_by, "reason": f.waiver_reason} if f.severity == "waived" else None,
     }
 
 

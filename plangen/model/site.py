@@ -3,9 +3,15 @@ that every "who" field in a plan refers to."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from plangen.model.base import DirectoryId, StrictModel, Text
+from plangen.model.plan import RULE_IDS
+
+LintRule = Literal[RULE_IDS + ("unused-waiver",)]  # type: ignore[valid-type]
+LintLevel = Literal["error", "warning", "note", "off"]
 
 
 class SiteInfo(StrictModel):
@@ -61,3 +67,5 @@ class SiteConfig(StrictModel):
     """Teams by id."""
     roles: dict[DirectoryId, Role] = {}
     """Roles by id."""
+    lint: dict[LintRule, LintLevel] = {}
+    """Severity per readiness rule id: error, warning, note, or off."""

@@ -1,0 +1,67 @@
+"""Rollout: phases with a scope, exit criteria, a strategy that fits the risk, a free calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from plangen.analysis.context import PlanContext
+from plangen.analysis.registry import Hit, rule
+
+
+@rule(
+    "phase-scope", pillar="rollout", severity="warning",
+    summary="A pilot, segment or canary phase with no scope.",
+    why="A controlled introduction is only controlled if everyone knows who is exposed.",
+    fix="Say in `scope` which users, teams, regions or share of volume the phase covers.",
+)
+def phase_scope(ctx: PlanContext) -> Iterator[Hit]:
+    for phase in ctx.plan.rollout.phases:
+        if phase.kind in ("pilot", "segment", "canary") and phase.scope is None:
+            yield Hit(ctx.phase_path(phase), f"{phase.kind} phase '{phase.id}' has no scope")
+
+
+@rule(
+    "phase-exit", pillar="rollout", severity="warning",
+    summary="A phase other than the last with no exit criteria.",
+    why="Without exit criteria the next phase starts when the calendar says so, not when the "
+        "evidence does.",
+    fix="List measurable `exit_criteria` that must hold before the next phase starts.",
+)
+def phase_exit(ctx: PlanContext) -> Iterator[Hit]:
+    for phase in ctx.plan.rollout.phases:
+        if ctx.successors[phase.id] and not phase.exit_criteria:
+            yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' has no exit criteria, but phases follow it")
+
+
+@rule(
+    "strategy-risk", pillar="rollout", severity="error",
+    summary="Risk high or critical with a single full-release phase.",
+    why="A big-bang release gives no chance to learn before everyone is exposed; high consequence "
+        "of error calls for a pilot, shadow, segment or canary first.",
+    fix="Add a shadow, pilot, segment or canary phase before the full release.",
+)
+def strategy_risk(ctx: PlanContext) -> Iterator[Hit]:
+    phases = ctx.plan.rollout.phases
+    if ctx.plan.risk in ("high", "critical") and len(phases) == 1 and phases[0].kind == "full":
+        yield Hit(ctx.phase_path(phases[0]), f"{ctx.plan.risk}-risk plan goes straight to a full release")
+
+
+@rule(
+    "window-freeze", pillar="rollout", severity="error",
+    summary="A phase scheduled inside a freeze.",
+    why="Freezes protect critical business periods; a phase planned inside one will be refused or, "
+        "worse, run without support.",
+    fix="Move the phase (its `start`, `duration` or predecessors) out of the freeze.",
+)
+def window_freeze(ctx: PlanContext) -> Iterator[Hit]:
+    window = ctx.plan.release_window
+    for phase in ctx.plan.rollout.phases:
+        if phase.status == "skipped" or window is None:
+            continue
+        for index in ctx.freezes_hit(phase):
+            freeze = window.freezes[index]
+            reason = f" ({freeze.reason})" if freeze.reason else ""
+            yield Hit(
+                ctx.phase_path(phase),
+                f"phase '{phase.id}' runs inside the freeze {freeze.from_} to {freeze.to}{reason}",
+            )

@@ -1,0 +1,42 @@
+"""Safeguards: release validation, monitoring for the model, evidence for audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from plangen.analysis.context import PlanContext
+from plangen.analysis.registry import Hit, rule
+
+
+@rule(
+    "validation-missing", pillar="safeguards", severity="error",
+    summary="No release validation checks.",
+    why="Go/no-go needs evidence; without checks the release is approved on trust.",
+    fix="Add `validation` checks with an owner, the phases they gate (`before`) and a status.",
+)
+def validation_missing(ctx: PlanContext) -> Iterator[Hit]:
+    if not ctx.plan.validation:
+        yield Hit(ctx.where(("validation",)), "no release validation checks")
+
+
+@rule(
+    "monitoring-drift", pillar="safeguards", severity="warning",
+    summary="No monitoring of kind model or drift.",
+    why="A model degrades silently as its inputs change; technical health metrics do not show it.",
+    fix="Add a `monitoring` entry of kind `model` (e.g. override rate) or `drift` (e.g. PSI).",
+)
+def monitoring_drift(ctx: PlanContext) -> Iterator[Hit]:
+    if not any(m.kind in ("model", "drift") for m in ctx.plan.monitoring):
+        yield Hit(ctx.where(("monitoring",)), "nothing monitors the model's behaviour or input drift")
+
+
+@rule(
+    "audit-evidence", pillar="safeguards", severity="warning",
+    summary="No evidence items.",
+    why="What is not preserved during the rollout cannot be shown to an auditor or used in a "
+        "post-incident review.",
+    fix="List in `evidence` what is kept (reports, decisions, logs), where, and for how long.",
+)
+def audit_evidence(ctx: PlanContext) -> Iterator[Hit]:
+    if not ctx.plan.evidence:
+        yield Hit(ctx.where(("evidence",)), "no evidence items: nothing is preserved for audit")
