@@ -35,6 +35,13 @@ def format_path(path: Sequence[PathPart]) -> str:
     return out
 
 
+def quote(value: object, limit: int = 60) -> str:
+    """A value as it can be shown in a one-line message: quoted, escaped, cut."""
+    text = str(value)
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return repr(text)
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One problem at one place in one file."""

@@ -15,13 +15,14 @@ type, and its errors point back through the position map.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from plangen.errors import FieldPath, Finding, format_path
+from plangen.errors import FieldPath, Finding, format_path, quote
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -31,20 +32,27 @@ MAX_FINDINGS = 50  # per file: a pathological file must not flood the terminal
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
-# C0 controls other than tab, LF and CR; DEL; C1 controls (YAML 1.1 reads NEL
-# as a line break); bidirectional embeddings, overrides and isolates (they
-# make text display differently from what it says); Unicode line/paragraph
-# separators (libyaml counts them as line breaks); stray BOMs; noncharacters.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-    "\u2028\u2029\ufeff\ufffe\uffff]"
+# Characters no plan text may hold, typed literally or written as a YAML
+# escape: C0 controls other than tab and newline; DEL and C1 controls (YAML
+# 1.1 reads NEL as a line break); bidirectional embeddings, overrides and
+# isolates (they make text display differently from what it says); line and
+# paragraph separators; stray byte-order marks; noncharacters.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ufffe\uffff]"
 )
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def describe_char(ch: str) -> str:
-    kind = "bidirectional control" if ch in _BIDI else "control"
-    return f"{kind} character U+{ord(ch):04X}"
+    if ch in _BIDI:
+        kind = "bidirectional control character"
+    elif ch in "\u2028\u2029":
+        kind = "Unicode line separator"
+    elif unicodedata.category(ch) == "Cc":
+        kind = "control character"
+    else:
+        kind = "invisible character"
+    return f"{kind} U+{ord(ch):04X}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,7 @@ class _Stop(Exception):
 class _Frame:
     container: dict[str, Any] | list[Any]
     path: FieldPath
+    flow: bool  # written inline with [ ] or { }
     key: str | None = None  # mapping only: the key waiting for its value
     discard: bool = False  # mapping only: the waiting key was a duplicate
 
@@ -91,8 +100,8 @@ class _Frame:
 class _Walker:
     def __init__(self, file: str, text: str) -> None:
         self.file = file
+        self.lines = text.split("\n")
         self.text = text
-        self.lines = text.splitlines()
         self.findings: list[Finding] = []
         self.positions: dict[FieldPath, tuple[int, int]] = {}
         self.key_positions: dict[FieldPath, tuple[int, int]] = {}
@@ -100,13 +109,10 @@ class _Walker:
         self.root: Any = None
         self.nodes = 0
         self.documents = 0
-        self.current_path: FieldPath = ()
 
     # -- reporting -------------------------------------------------------
     def report(self, mark: Any, path: FieldPath, message: str, hint: str = "") -> None:
-        self.findings.append(
-            Finding(self.file, mark.line + 1, mark.column + 1, format_path(path), message, hint)
-        )
+        self.findings.append(Finding(self.file, mark.line + 1, mark.column + 1, format_path(path), message, hint))
         if len(self.findings) >= MAX_FINDINGS:
             raise _Stop
 
@@ -125,14 +131,11 @@ class _Walker:
             self.syntax_error(exc)
             return
         except yaml.YAMLError as exc:  # reader errors carry no mark
-            self.findings.append(Finding(self.file, 1, 1, "", f"invalid YAML: {exc}"))
+            self.findings.append(Finding(self.file, 1, 1, "", f"invalid YAML: {exc}", "check the file's encoding"))
             return
         if self.documents == 0 or self.root is None:
             self.findings.append(
-                Finding(
-                    self.file, 1, 1, "", "the file is empty",
-                    "a plan starts with 'format: plangen/v1'; see 'plangen schema' for every field",
-                )
+                Finding(self.file, 1, 1, "", "the file is empty", "write the fields as 'key: value' lines")
             )
 
     def on_event(self, ev: Any) -> None:
@@ -140,7 +143,7 @@ class _Walker:
             self.documents += 1
             if self.documents > 1:
                 self.fatal(
-                    ev.start_mark, (), "expected a single YAML document, found a second one",
+                    ev.start_mark, (), "expected a single document, found a second one",
                     "remove the '---' line, or put each plan in a file of its own",
                 )
             return
@@ -156,7 +159,6 @@ class _Walker:
             return
 
         path = self.child_path(frame)
-        self.current_path = path
         self.check_node(ev, path)
         value: Any
         if isinstance(ev, yaml.AliasEvent):
@@ -177,7 +179,7 @@ class _Walker:
                 found = "a list" if isinstance(value, list) else "a single value"
                 self.fatal(
                     ev.start_mark, (), f"the top level must be a mapping of fields, found {found}",
-                    "start the file with 'format: plangen/v1' and one 'key: value' per line",
+                    "write one 'key: value' per line at the top level",
                 )
             self.root = value
         elif isinstance(frame.container, dict):
@@ -188,7 +190,7 @@ class _Walker:
             frame.container.append(value)
         self.positions.setdefault(path, (ev.start_mark.line + 1, ev.start_mark.column + 1))
         if isinstance(value, (dict, list)):
-            self.stack.append(_Frame(value, path))
+            self.stack.append(_Frame(value, path, bool(getattr(ev, "flow_style", False))))
 
     def child_path(self, frame: _Frame | None) -> FieldPath:
         if frame is None:
@@ -202,7 +204,7 @@ class _Walker:
         if self.nodes > MAX_NODES:
             self.fatal(
                 ev.start_mark, path, f"the file holds more than {MAX_NODES} values",
-                "split the plan; no real deployment plan is this large",
+                "split it; no real deployment plan is this large",
             )
         if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)) and len(self.stack) >= MAX_DEPTH:
             self.fatal(
@@ -223,16 +225,18 @@ class _Walker:
             )
 
     def on_key(self, ev: Any, frame: _Frame) -> None:
-        path = (*frame.path, "?")
         if not isinstance(ev, yaml.ScalarEvent):
             what = "an alias" if isinstance(ev, yaml.AliasEvent) else "a list or mapping"
             self.fatal(
                 ev.start_mark, frame.path, f"a key must be plain text, found {what}",
                 "write keys as 'name: value'",
             )
-        self.check_node(ev, path)
         key = ev.value
         mark = ev.start_mark
+        self.check_node(ev, (*frame.path, key))
+        bad = FORBIDDEN.search(key)
+        if bad:  # typed as an escape in a quoted key: never print it raw
+            self.fatal(mark, frame.path, f"{describe_char(bad.group())} in a key", "keys are plain field names")
         if not ev.style and key == "<<":
             self.report(
                 mark, frame.path, "YAML merge keys (<<) are not allowed",
@@ -243,19 +247,32 @@ class _Walker:
         container = frame.container
         assert isinstance(container, dict)
         child = (*frame.path, key)
-        if key in container or child in self.key_positions:
+        if key in container:
             first = self.key_positions.get(child, (0, 0))[0]
             self.report(
-                mark, child, f"duplicate key '{key}' (first at line {first})",
+                mark, child, f"duplicate key {quote(key)} (first at line {first})",
                 "YAML keeps only one of them; remove or rename one",
             )
             frame.discard = True
         else:
-            self.key_positions[child] = (mark.line + 1, mark.column + 1)
+            self.key_positions.setdefault(child, (mark.line + 1, mark.column + 1))
         frame.key = key
-        self.current_path = child
 
     # -- syntax errors ---------------------------------------------------
+    def error_path(self, line: int) -> FieldPath:
+        """The field being read when the parser stopped: the next item of a
+        list, a key waiting for its value, else the last value read on the
+        error's line, else the enclosing mapping."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            return (*top.path, len(top.container))
+        if top.key is not None:
+            return (*top.path, top.key)
+        on_line = [path for path, (ln, _) in self.positions.items() if ln == line and path[: len(top.path)] == top.path]
+        return on_line[-1] if on_line else top.path
+
     def syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -267,9 +284,10 @@ class _Walker:
             message, hint = "a tab cannot indent YAML", "indent with spaces, never tabs"
         elif problem == "found character that cannot start any token" and ch:
             value = self.lines[line - 1][col - 1 :].strip()
-            quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            message = f"a value cannot start with '{ch}'"
-            hint = f"quote it: {quoted}"
+            if self.stack and self.stack[-1].flow:
+                value = re.split(r"[,\]}]", value, maxsplit=1)[0].strip()
+            message = f"a value cannot start with {quote(ch)}"
+            hint = "quote it: " + '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
         elif problem.startswith("mapping values are not allowed"):
             message = "a ': ' inside a value ends the key too early"
             hint = "quote the whole value: key: \"text: with a colon\""
@@ -281,9 +299,8 @@ class _Walker:
             message = f"{_UNCLOSED[exc.context]} is never closed"
             hint = "add the closing quote or bracket"
         elif problem.startswith(("expected <block end>", "did not find expected")):
-            message = f"invalid YAML: {problem}"
             hint = "check the indentation: items of one list or mapping must line up"
-        self.findings.append(Finding(self.file, line, col, format_path(self.current_path), message, hint))
+        self.findings.append(Finding(self.file, line, col, format_path(self.error_path(line)), message, hint))
 
     def char_at(self, line: int, col: int) -> str:
         if 1 <= line <= len(self.lines) and 1 <= col <= len(self.lines[line - 1]):
@@ -302,51 +319,54 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _field_at(text: str, line: int, col: int) -> str:
-    """The path of the value around a position, from a second, lenient parse.
+def _normalise_breaks(text: str) -> str:
+    """CRLF and lone CR become LF: YAML counts each as one break, so lines and
+    columns stay the same, and every later count needs to know only LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
-    Used only to name the field in encoding and character errors, found
-    before the real parse; with the bad characters blanked out, the same
-    walk as for a valid file tells which value holds the position.
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _fields_at(text: str, spots: list[tuple[int, int]]) -> list[str]:
+    """The path of the value around each position, from one lenient parse.
+
+    Encoding and character errors are found before the real parse; with the
+    bad characters blanked out, the same walk tells which field holds them.
     """
-    walker = _Walker("", _FORBIDDEN.sub(" ", text.replace("\ufffd", " ")))
+    walker = _Walker("", FORBIDDEN.sub(" ", text.replace("\ufffd", " ")))
     walker.run()
-    before = [(pos, path) for path, pos in walker.positions.items() if pos <= (line, col)]
-    return format_path(max(before)[1]) if before else ""
+    ordered = sorted((pos, path) for path, pos in walker.positions.items())
+    out = []
+    for spot in spots:
+        before = [path for pos, path in ordered if pos <= spot]
+        out.append(format_path(before[-1]) if before else "")
+    return out
 
 
 def _decode(data: bytes, file: str) -> tuple[str | None, list[Finding]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        text = data.decode("utf-8")
+        text = _normalise_breaks(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
-        path = _field_at(data.decode("utf-8", errors="replace"), line, col)
-        return None, [
-            Finding(
-                file, line, col, path, f"not valid UTF-8 (byte 0x{data[exc.start]:02X})",
-                "save the file as UTF-8",
-            )
-        ]
-    findings = []
-    for match in _FORBIDDEN.finditer(text):
-        if len(findings) >= MAX_FINDINGS:
-            break
-        pos = match.start()
-        line = text.count("\n", 0, pos) + 1
-        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        findings.append(
-            Finding(
-                file, line, col, "", f"{describe_char(match.group())} is not allowed",
-                "delete it; it is invisible or changes how the text around it displays",
-            )
+        lenient = _normalise_breaks(data.decode("utf-8", errors="replace"))
+        line, col = _line_col(lenient, len(_normalise_breaks(data[: exc.start].decode("utf-8", errors="replace"))))
+        (path,) = _fields_at(lenient, [(line, col)])
+        message = f"not valid UTF-8 (byte 0x{data[exc.start]:02X})"
+        return None, [Finding(file, line, col, path, message, "save the file as UTF-8")]
+    spots = [(_line_col(text, m.start()), m.group()) for m in FORBIDDEN.finditer(text)][:MAX_FINDINGS]
+    if not spots:
+        return text, []
+    paths = _fields_at(text, [spot for spot, _ in spots])
+    return None, [
+        Finding(
+            file, line, col, path, f"{describe_char(ch)} is not allowed",
+            "delete it; it is invisible or changes how the text around it displays",
         )
-    if findings:
-        findings = [replace(f, path=_field_at(text, f.line, f.col)) for f in findings]
-    return (None if findings else text), findings
+        for ((line, col), ch), path in zip(spots, paths)
+    ]
 
 
 def _too_big(file: str, size: int) -> list[Finding]:
@@ -375,8 +395,12 @@ def load_bytes(data: bytes, file: str) -> tuple[Document | None, list[Finding]]:
 def load_file(path: Path, file: str | None = None) -> tuple[Document | None, list[Finding]]:
     """Read and parse one file; `file` is the name shown in messages."""
     name = file if file is not None else str(path)
-    with path.open("rb") as handle:
-        data = handle.read(MAX_BYTES + 1)  # never read a huge file whole
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # never read a huge file whole
+    except OSError as exc:
+        return None, [Finding(name, 1, 1, "", f"cannot read the file: {exc.strerror or exc}",
+                              "check that it exists and that you may read it")]
     if len(data) > MAX_BYTES:
         return None, _too_big(name, path.stat().st_size)
     return load_bytes(data, name)

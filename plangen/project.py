@@ -20,6 +20,7 @@ from plangen.model.site import SiteConfig
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 SITE_FILE = "site.yaml"
+NOT_PLANS = frozenset({"mkdocs.yml", "mkdocs.yaml"})
 DEFAULT_PLANS = Path("plans")
 DEFAULT_SITE_CONFIG = Path("site_config")
 
@@ -64,17 +65,24 @@ def _group(path: Path, root: Path) -> str:
     return "" if rel == "." else rel
 
 
+def _classify(files: list[tuple[Path, str]], plans: list[tuple[Path, str]], sites: list[Path]) -> None:
+    for path, group in files:
+        if path.name == SITE_FILE:
+            sites.append(path)
+        elif path.name not in NOT_PLANS:
+            plans.append((path, group))
+
+
 def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None]:
-    """Split the given paths into plan files (with their group) and a site.yaml."""
+    """Split the given paths into plan files (with their group) and a site.yaml.
+
+    Folders are searched recursively; a file named site.yaml is the site
+    config, mkdocs.yml is MkDocs' own, and every other *.yaml is a plan.
+    """
     plans: list[tuple[Path, str]] = []
-    site: Path | None = None
-    seen: set[Path] = set()
+    sites: list[Path] = []
     for path in paths:
-        if path.is_dir() and (path / SITE_FILE).is_file():
-            site = path / SITE_FILE
-        elif path.is_file() and path.name == SITE_FILE:
-            site = path
-        elif path.is_dir():
+        if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file() and not _hidden(p, path)
             )
@@ -83,17 +91,24 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None
                     f"{path}: no plan files (*.yaml, *.yml) in this folder",
                     "name the folder that holds the plans, e.g. plans/",
                 )
-            plans += [(p, _group(p, path)) for p in found]
+            _classify([(p, _group(p, path)) for p in found], plans, sites)
         elif path.is_file():
-            plans.append((path, ""))
+            _classify([(path, "")], plans, sites)
         else:
             raise PlangenError(f"{path}: no such file or folder", "give a plan file, a folder of plans or site_config/")
+    unique_sites = sorted({s.resolve(): s for s in sites}.values())
+    if len(unique_sites) > 1:
+        raise PlangenError(
+            "more than one site.yaml: " + ", ".join(map(str, unique_sites)),
+            "name one folder of plans and one site_config/",
+        )
+    seen: set[Path] = set()
     unique = []
     for plan, group in plans:  # a folder and a file inside it: read the file once
         if plan.resolve() not in seen:
             seen.add(plan.resolve())
             unique.append((plan, group))
-    return unique, site
+    return unique, (unique_sites[0] if unique_sites else None)
 
 
 def load_site(path: Path) -> tuple[SiteConfig | None, Document | None, list[Finding]]:
@@ -111,7 +126,7 @@ def load_plan(path: Path, group: str) -> tuple[LoadedPlan | None, Document | Non
     if doc is None:
         return None, None, findings
     data = doc.data
-    from_name = "id" not in data
+    from_name = data.get("id") is None
     if from_name:
         data = {**data, "id": path.stem}
     plan, findings = validate(doc, Plan, data)

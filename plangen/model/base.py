@@ -11,14 +11,15 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from plangen.load import describe_char
+from plangen.errors import quote
+from plangen.load import FORBIDDEN, describe_char
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 DIRECTORY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
-DURATION_PATTERN = r"^[0-9]+[mhdw]$"
+DURATION_PATTERN = r"^[0-9]{1,6}[mhdw]$"  # up to 999999: no overflow, no absurd plans
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 # Ids become folder names and URLs: no names the site, the search index or
@@ -33,14 +34,15 @@ _SLUG = re.compile(SLUG_PATTERN)
 _DIRECTORY_ID = re.compile(DIRECTORY_ID_PATTERN)
 _DURATION = re.compile(DURATION_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
-# Controls other than tab and newline, and bidirectional embeddings,
-# overrides and isolates; these reach strings through YAML escapes ("\u202e").
-_BAD_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 
 
 class StrictModel(BaseModel):
-    """Unknown fields are errors (they are almost always typos); nothing mutates."""
+    """Unknown fields are errors (they are almost always typos); nothing mutates.
+
+    A field written with no value (`scope:`) counts as absent when the field
+    is optional, so a draft can keep empty keys as placeholders.
+    """
 
     model_config = ConfigDict(
         extra="forbid",
@@ -49,12 +51,13 @@ class StrictModel(BaseModel):
         populate_by_name=True,
     )
 
-
-def quote(value: object, limit: int = 60) -> str:
-    """A value as it can be shown in a one-line message: quoted, escaped, cut."""
-    text = str(value)
-    text = text if len(text) <= limit else text[: limit - 3] + "..."
-    return repr(text)
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        optional = {f.alias or name for name, f in cls.model_fields.items() if not f.is_required()}
+        return {k: v for k, v in data.items() if not (v is None and k in optional)}
 
 
 def _error(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
@@ -64,7 +67,7 @@ def _error(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
 def check_text(value: str) -> str:
     if not value.strip():
         raise _error("plangen_empty", "must not be empty")
-    bad = _BAD_TEXT.search(value)
+    bad = FORBIDDEN.search(value)
     if bad:
         raise _error(
             "plangen_text", "{what} is not allowed in text", what=describe_char(bad.group())
@@ -119,7 +122,7 @@ def parse_date(value: Any) -> Any:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        part = "month" if not 1 <= int(value[5:7]) <= 12 else "day"
+        part = "year" if int(value[:4]) < 1 else "month" if not 1 <= int(value[5:7]) <= 12 else "day"
         raise _error(
             "plangen_date",
             "{value} is not a real date: {part} value is outside expected range",
@@ -130,9 +133,13 @@ def parse_date(value: Any) -> Any:
 
 def check_url(value: str) -> str:
     """http, https and mailto only, with a host for the web schemes, no credentials."""
-    if any(ch.isspace() for ch in value) or _BAD_TEXT.search(value):
+    if any(ch.isspace() for ch in value) or FORBIDDEN.search(value):
         raise _error("plangen_url", "{value} is not a URL: it contains spaces or control characters", value=quote(value))
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        hostname, username, password = parts.hostname, parts.username, parts.password
+    except ValueError:
+        raise _error("plangen_url", "{value} is not a well-formed URL", value=quote(value)) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https", "mailto"):
         shown = f"the scheme '{scheme}:' is not allowed" if scheme else "it has no scheme"
@@ -141,9 +148,9 @@ def check_url(value: str) -> str:
         if "@" not in parts.path:
             raise _error("plangen_url", "{value} is not a mail address", value=quote(value))
         return value
-    if not parts.hostname:
+    if not hostname:
         raise _error("plangen_url", "{value} has no host: expected an http, https or mailto URL", value=quote(value))
-    if parts.username is not None or parts.password is not None:
+    if username is not None or password is not None:
         raise _error(
             "plangen_credentials", "a URL must not carry a user name or password"
         )
@@ -176,4 +183,5 @@ Who = DirectoryId  # a reference to a person, team or role in site_config/site.y
 Duration = Annotated[str, AfterValidator(check_duration), WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN})]
 Url = Annotated[str, AfterValidator(check_url), WithJsonSchema({"type": "string", "pattern": _URL_PATTERN})]
 Day = Annotated[date, BeforeValidator(parse_date)]
-Percent = Annotated[float, Field(ge=0, le=100)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]

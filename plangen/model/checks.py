@@ -122,11 +122,13 @@ def check_plan(doc: Document, plan: Plan, directory: Directory | None) -> list[F
     cycle = None if clashes else find_cycle(plan)  # with clashing ids the graph is ambiguous
     if cycle:
         index = next(i for i, p in enumerate(plan.rollout.phases) if p.id == cycle[0])
+        implicit = [p.id for p in plan.rollout.phases if p.id in cycle and p.after is None]
+        note = f" ({', '.join(implicit)} without 'after' follows the phase listed before it)" if implicit else ""
         findings.append(
             doc.finding(
                 ("rollout", "phases", index, "after"),
-                "phases wait for each other in a circle: " + " -> ".join(cycle),
-                "remove one of these 'after' entries so the phases have an order",
+                "phases wait for each other in a circle: " + " -> ".join(cycle) + note,
+                "remove one of these links so the phases have an order; 'after: []' means no predecessor",
             )
         )
     findings += _dates(doc, plan, schedule=not (cycle or phase_findings or clashes))

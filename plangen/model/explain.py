@@ -15,9 +15,8 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from plangen.errors import FieldPath, Finding, format_path
+from plangen.errors import FieldPath, Finding, format_path, quote
 from plangen.load import Document
-from plangen.model.base import quote
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -42,35 +41,37 @@ def _show(value: Any) -> str:
     return quote(value)
 
 
-def _unwrap(annotation: Any) -> Any:
-    """Strip Optional, list[...], dict[..., X] and Annotated down to a model class."""
+def _strip(annotation: Any) -> Any:
+    """Annotated[X, ...] and Optional[X] -> X."""
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0] if len(args) == 1 else annotation
             if len(args) != 1:
                 return annotation
-        elif origin in (list, dict):
-            annotation = typing.get_args(annotation)[-1]
+            annotation = args[0]
         else:
             return annotation
 
 
 def model_at(root: type[BaseModel], loc: FieldPath) -> type[BaseModel] | None:
-    """The model class that holds the field at `loc` (for listing its fields)."""
+    """The model class at `loc` (for listing its fields), following lists and dicts."""
     current: Any = root
     for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            continue  # a dict key such as a person id
-        field = _field(current, part)
-        if field is None:
+        current = _strip(current)
+        origin = typing.get_origin(current)
+        if origin in (list, dict):
+            current = typing.get_args(current)[-1]  # the item: part is an index or a dict key
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            field = _field(current, str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        else:
             return None
-        current = _unwrap(field.annotation)
+    current = _strip(current)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
@@ -108,7 +109,10 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
     hint = ""
     at_key = key_error
 
-    if kind.startswith("plangen_"):
+    if value is None and kind not in ("missing", "extra_forbidden"):
+        message = "the value is empty"
+        hint = "write the value after the colon"
+    elif kind.startswith("plangen_"):
         message = error["msg"]
         if kind == "plangen_reserved":
             hint = "choose another id, e.g. add a word: 'search-ranking'"
@@ -156,6 +160,9 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
             hint = "write one of the values listed, in lower case"
         if name == "format":
             hint = f"this version of plangen reads {', '.join(expected)} plans"
+    elif kind == "finite_number":
+        message = f"expected a finite number, got {_show(value)}"
+        hint = "write digits only, e.g. 10 or 12.5"
     elif kind in ("float_parsing", "float_type"):
         message = f"expected a number, got {_show(value)}"
         hint = "write digits only, e.g. 10 or 12.5, without units"

@@ -11,7 +11,7 @@ from typing import Literal, get_args
 
 from pydantic import Field
 
-from plangen.model.base import Day, Duration, Percent, Slug, StrictModel, Text, Url, Who
+from plangen.model.base import Day, Duration, Number, Percent, Slug, StrictModel, Text, Url, Who
 
 FORMAT = "plangen/v1"
 
@@ -70,9 +70,9 @@ class Objective(StrictModel):
     """What is measured, e.g. "Manual review hours per week"."""
     kind: Literal["business", "technical"] | None = None
     """business or technical."""
-    baseline: float | None = None
+    baseline: Number | None = None
     """Value before the release."""
-    target: float | None = None
+    target: Number | None = None
     """Value the release aims for."""
     unit: Text | None = None
     """Unit of baseline and target, e.g. h, ms, %."""

@@ -45,8 +45,12 @@ def predecessors(plan: Plan) -> dict[str, list[str]]:
 
 
 def find_cycle(plan: Plan) -> list[str] | None:
-    """The first cycle in `after` (e.g. ['a', 'b', 'a']), or None."""
-    graph = {p.id: [a for a in (p.after or []) if a] for p in plan.rollout.phases}
+    """The first cycle among phases (e.g. ['a', 'b', 'a']), or None.
+
+    Implicit links count: a phase without `after` follows the previous one,
+    so `a` after `b` with `b` listed second is a cycle too.
+    """
+    graph = {pid: [p for p in preds if p] for pid, preds in predecessors(plan).items()}
     state: dict[str, int] = {}  # 1: on the current path, 2: done
 
     for root in graph:
@@ -111,6 +115,13 @@ def phase_times(plan: Plan) -> dict[str, PhaseTimes]:
 
 
 def _times(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None) -> PhaseTimes:
+    try:
+        return _derive(phase, preds, window_start)
+    except OverflowError:  # past year 9999: no date anyone can plan by
+        return _UNKNOWN
+
+
+def _derive(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None) -> PhaseTimes:
     if phase.start is not None:
         start: datetime | None = _midnight(phase.start)
     elif preds:
