@@ -108,6 +108,75 @@ def lint(paths: tuple[Path, ...], site_config: Path | None, fmt: str, strict: bo
     raise SystemExit(command.run(list(paths), site_config, fmt, strict, as_of.date() if as_of else None))
 
 
+_AS_OF = click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+                      help="Judge dates as of this day. Default: SOURCE_DATE_EPOCH, else today.")
+_SITE_CONFIG = click.option(
+    "--site-config", type=click.Path(exists=True, path_type=Path),
+    help="Folder with site.yaml (and an optional mkdocs.yml). Default: site_config/.",
+)
+_PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+
+
+@cli.command()
+@_PATHS
+@_SITE_CONFIG
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder for the site. Replaced atomically; refused if plangen did not create it.")
+@click.option("--strict", is_flag=True, help="Fail on readiness errors and on any MkDocs warning.")
+@_AS_OF
+@click.option("--offline", is_flag=True, help="A site that works from file:// (search included), e.g. on a share.")
+def build(paths: tuple[Path, ...], site_config: Path | None, out: Path, strict: bool, as_of: Any,
+          offline: bool) -> None:
+    """Build the plan site with MkDocs + Material into --out.
+
+    Everything is read and checked first; if anything is invalid, nothing is
+    written and the previous site stays as it was. The site needs no
+    internet: Mermaid is bundled (fetched once with npm into a cache).
+
+    \b
+    Examples:
+      plangen build
+      plangen build --strict --as-of 2026-12-01 --out public
+      plangen build --offline --out intranet-copy
+    """
+    from plangen.commands import build as command
+
+    raise SystemExit(command.run(list(paths), site_config, out, strict=strict,
+                                 as_of=as_of.date() if as_of else None, offline=offline))
+
+
+@cli.command()
+@_PATHS
+@_SITE_CONFIG
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site-src"), show_default=True,
+              help="Folder for mkdocs.yml and docs/.")
+@_AS_OF
+@click.option("--offline", is_flag=True, help="Configure the output for a file:// site.")
+def render(paths: tuple[Path, ...], site_config: Path | None, out: Path, as_of: Any, offline: bool) -> None:
+    """Write the site's Markdown pages and mkdocs.yml without building them.
+
+    The output builds with `mkdocs build -f OUT/mkdocs.yml`, and with Zensical.
+    """
+    from plangen.commands import render as command
+
+    raise SystemExit(command.run(list(paths), site_config, out, as_of=as_of.date() if as_of else None,
+                                 offline=offline))
+
+
+@cli.command()
+@_PATHS
+@_SITE_CONFIG
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@_AS_OF
+def serve(paths: tuple[Path, ...], site_config: Path | None, host: str, port: int, as_of: Any) -> None:
+    """Serve the site locally and rebuild it when a plan, template or the site config changes."""
+    from plangen.commands import serve as command
+
+    raise SystemExit(command.run(list(paths), site_config, host=host, port=port,
+                                 as_of=as_of.date() if as_of else None))
+
+
 @cli.command()
 @click.option("--site", "kind", flag_value="site", help="Print the schema of site_config/site.yaml instead.")
 @click.option("--plan", "kind", flag_value="plan", default=True, hidden=True)

@@ -20,7 +20,7 @@ from plangen.model.site import SiteConfig
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 SITE_FILE = "site.yaml"
-NOT_PLANS = frozenset({"mkdocs.yml", "mkdocs.yaml"})
+NOT_PLANS = "mkdocs"  # mkdocs.yml, mkdocs.base.yml: MkDocs settings, not plans
 DEFAULT_PLANS = Path("plans")
 DEFAULT_SITE_CONFIG = Path("site_config")
 
@@ -69,7 +69,7 @@ def _classify(files: list[tuple[Path, str]], plans: list[tuple[Path, str]], site
     for path, group in files:
         if path.name == SITE_FILE:
             sites.append(path)
-        elif path.name not in NOT_PLANS:
+        elif not path.name.startswith(NOT_PLANS):
             plans.append((path, group))
 
 
@@ -77,7 +77,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None
     """Split the given paths into plan files (with their group) and a site.yaml.
 
     Folders are searched recursively; a file named site.yaml is the site
-    config, mkdocs.yml is MkDocs' own, and every other *.yaml is a plan.
+    config, mkdocs*.yml are MkDocs settings, and every other *.yaml is a plan.
     """
     plans: list[tuple[Path, str]] = []
     sites: list[Path] = []

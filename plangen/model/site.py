@@ -21,6 +21,8 @@ class SiteInfo(StrictModel):
     """Site title."""
     organisation: Text | None = None
     """Organisation name, shown in the header and footer."""
+    mermaid: Literal["bundled", "cdn"] = "bundled"
+    """bundled: diagrams work offline from a pinned local Mermaid; cdn: load Mermaid from a CDN on purpose."""
 
 
 class Person(StrictModel):

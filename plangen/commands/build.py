@@ -1,0 +1,45 @@
+"""`plangen build`: validate, render, build with MkDocs, publish atomically."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+
+import click
+
+from plangen.commands.pipeline import Generated, generate
+from plangen.commands.report import emit, plural
+from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
+from plangen.site import engine
+from plangen.site.writer import check_output, publish, staging, write_tree
+from plangen.commands.pipeline import USER_TEMPLATES
+
+
+def protected() -> list[Path]:
+    return [Path.cwd(), DEFAULT_PLANS, DEFAULT_SITE_CONFIG, USER_TEMPLATES]
+
+
+def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool, as_of: date | None,
+        offline: bool) -> int:
+    check_output(out, protected=protected())
+    click.echo("plangen: reading and checking plans...", err=True)
+    result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict)
+    if not isinstance(result, Generated):
+        emit(result, "text")
+        reason = "errors" if not strict else "errors (--strict also stops on readiness errors)"
+        click.echo(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})", err=True)
+        return 1
+    day = result.analysis.as_of
+    # Sitemaps carry the build date: pin it, so the same input gives the same bytes.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(datetime.combine(day, time(), timezone.utc).timestamp())))
+    with staging(out) as stage:
+        write_tree(stage / "src", result.files)
+        click.echo(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...", err=True)
+        warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict)
+        for message in warnings:
+            click.echo(f"mkdocs: {message}", err=True)
+        write_tree(stage / "site", result.exports)
+        publish(stage / "site", out)
+    click.echo(f"plangen: site written to {out} (as of {day})", err=True)
+    return 0

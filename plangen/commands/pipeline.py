@@ -1,0 +1,61 @@
+"""The whole way from plan files to a ready docs folder, in memory, shared by
+`render`, `build` and `serve`. Reads everything and checks it before any
+file is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from plangen.analysis.analyse import Analysis, analyse
+from plangen.analysis.dates import build_date
+from plangen.errors import Finding
+from plangen.project import DEFAULT_SITE_CONFIG, load_project
+from plangen.render.env import make_env
+from plangen.render.exports import calendar_ics, plans_json, schema_json
+from plangen.render.pages import render_pages
+from plangen.resources import builtin
+from plangen.site.config import OWN, VENDOR, dump, load_yaml, mkdocs_config
+from plangen.site.vendor import vendor_files
+from plangen.views.site import site_views
+
+USER_TEMPLATES = Path("templates")
+
+
+@dataclass(frozen=True)
+class Generated:
+    analysis: Analysis
+    files: dict[str, bytes | str]  # the render folder: mkdocs.yml and docs/...
+    exports: dict[str, str]  # published beside the HTML
+
+
+def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None, offline: bool,
+             strict: bool, templates: Path | None = None) -> Generated | list[Finding]:
+    """Everything a build writes, or the findings that stop it."""
+    project = load_project(paths, site_config)
+    analysis = analyse(project, build_date(as_of))
+    if not project.ok or (strict and any(f.severity == "error" for f in analysis.findings)):
+        return [f for f in analysis.findings if f.severity == "error"]
+    site = project.site
+    views = site_views(analysis)
+    env = make_env(templates or USER_TEMPLATES, builtin("templates"))
+    pages = render_pages(views, env)
+
+    base_dir = builtin("site_config")
+    user_dir = site_config if site_config and site_config.is_dir() else (
+        site_config.parent if site_config else DEFAULT_SITE_CONFIG)
+    user_yml = user_dir / "mkdocs.yml"
+    cdn = bool(site and site.site.mermaid == "cdn")
+    config = mkdocs_config(load_yaml(base_dir / "mkdocs.base.yml"), views,
+                           load_yaml(user_yml) if user_yml.is_file() else None, offline=offline, mermaid_cdn=cdn)
+
+    files: dict[str, bytes | str] = {"mkdocs.yml": dump(config)}
+    files.update({f"docs/{path}": text for path, text in pages.items()})
+    for asset in sorted((base_dir / "assets").iterdir()):
+        files[f"docs/{OWN}/{asset.name}"] = asset.read_bytes()
+    if not cdn:
+        for name, path in vendor_files().items():
+            files[f"docs/{VENDOR}/{name}"] = path.read_bytes()
+    exports = {"plans.json": plans_json(analysis), "schema.json": schema_json(), "calendar.ics": calendar_ics(analysis)}
+    return Generated(analysis, files, exports)

@@ -1,0 +1,28 @@
+"""`plangen render`: the Markdown pages and mkdocs.yml, for mkdocs or Zensical."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from plangen.commands.build import protected
+from plangen.commands.pipeline import Generated, generate
+from plangen.commands.report import emit, plural
+from plangen.site.writer import check_output, publish, staging, write_tree
+
+
+def run(paths: list[Path], site_config: Path | None, out: Path, *, as_of: date | None, offline: bool) -> int:
+    check_output(out, protected=protected())
+    result = generate(paths, site_config, as_of=as_of, offline=offline, strict=False)
+    if not isinstance(result, Generated):
+        emit(result, "text")
+        click.echo(f"plangen: {plural(len(result), 'error')}; nothing was written", err=True)
+        return 1
+    with staging(out) as stage:
+        write_tree(stage / "out", result.files)
+        publish(stage / "out", out)
+    click.echo(f"plangen: {plural(len(result.files) - 1, 'file')} and mkdocs.yml written to {out}; "
+               f"build them with: mkdocs build -f {out / 'mkdocs.yml'}", err=True)
+    return 0

@@ -1,0 +1,1 @@
+"""Views -> Markdown pages in memory, through Jinja templates and escaping filters."""

@@ -1,0 +1,122 @@
+"""The Jinja environment: template lookup, escaping by default, context filters.
+
+Templates lay out; they never decide how text is escaped. Every `{{ value }}`
+is escaped as inline Markdown text unless a filter already produced `Md`
+(Markdown that is safe as it is): `cell` for table cells, `paragraphs` for
+multi-paragraph text, `ref`/`link` for links, `code` for code blocks,
+`diagram` for Mermaid. The only way around escaping is the explicit, greppable
+`trusted_md` filter, for Markdown that plangen itself generated.
+
+User templates override built-in ones by file name, and can extend them with
+`{% extends "!builtin/plan.md.j2" %}`. Everything runs in Jinja's sandbox with
+StrictUndefined, so a template typo is an error, not an empty string.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+
+from plangen.render import escape
+from plangen.render.mermaid import (
+    fence, flowchart_source, flowchart_table, gantt_source, gantt_table, too_big,
+)
+from plangen.views.base import Link, Ref, Who
+from plangen.views.diagrams import Flowchart, Gantt
+
+
+class Md(str):
+    """Markdown that may be emitted as it is."""
+
+
+def _finalize(value: Any) -> str:
+    if isinstance(value, Md):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"a template printed {value!r}; test it with 'if' instead")
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return escape.md_inline(value)
+    raise TypeError(f"a template printed a {type(value).__name__}; print one of its fields")
+
+
+def _relative(page: str, target: str, anchor: str = "") -> str:
+    href = posixpath.relpath(target, posixpath.dirname(page) or ".") if target != page else ""
+    return escape.url(href) + (f"#{anchor}" if anchor else "")
+
+
+@pass_context
+def _ref(ctx: Context, ref: Ref | Who | None, label: str | None = None) -> Md:
+    """A link to another page of the site, relative to the page being rendered."""
+    if ref is None:
+        return Md("")
+    if isinstance(ref, Who):
+        ref = ref.ref
+    text = escape.md_inline(label if label is not None else ref.label)
+    return Md(f"[{text}]({_relative(ctx['page_path'], ref.path, ref.anchor)})")
+
+
+def _link(link: Link | None, label: str | None = None) -> Md:
+    if link is None:
+        return Md("")
+    return Md(escape.md_link(label if label is not None else link.label, link.href))
+
+
+def _cell(value: Any) -> Md:
+    if isinstance(value, Md):
+        return value
+    return Md(escape.md_cell("" if value is None else str(value)))
+
+
+def _diagram(chart: Flowchart | Gantt) -> Md:
+    """A Mermaid block, or a table and a note when Mermaid would refuse the diagram."""
+    if isinstance(chart, Flowchart):
+        source, edges, table = flowchart_source(chart), len(chart.edges), flowchart_table
+    else:
+        source, edges, table = gantt_source(chart), 0, gantt_table
+    if too_big(source, edges):
+        note = (f'!!! note "Shown as a table"\n    This diagram is too large to draw '
+                f"({len(source)} characters, {edges} links); here is the same content as a table.\n\n")
+        return Md(note + table(chart))  # type: ignore[arg-type]
+    return Md(fence(source))
+
+
+def _code(text: str, lang: str = "text", indent: int = 0) -> Md:
+    """A fenced code block; `indent` pads every line after the first (the
+    template indents the first), for blocks inside an admonition."""
+    return Md(escape.code_block(text, lang).replace("\n", "\n" + " " * indent))
+
+
+def _trusted_md(value: str) -> Md:
+    """Markdown that plangen generated itself (never plan text)."""
+    return Md(value)
+
+
+def make_env(user_templates: Path | None, builtin_templates: Path) -> SandboxedEnvironment:
+    builtin = FileSystemLoader(str(builtin_templates))
+    loaders = [FileSystemLoader(str(user_templates))] if user_templates and user_templates.is_dir() else []
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([*loaders, builtin, PrefixLoader({"!builtin": builtin}, delimiter="/")]),
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        cell=_cell,
+        paragraphs=lambda text: Md(escape.md_paragraphs(text)),
+        ref=_ref,
+        link=_link,
+        code=_code,
+        diagram=_diagram,
+        trusted_md=_trusted_md,
+    )
+    return env

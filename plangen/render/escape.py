@@ -1,0 +1,79 @@
+"""Escaping plan text for each place it lands on a page.
+
+Plan text is text: nothing an author writes may become Markdown, HTML, a
+Mermaid directive or a broken table. Each output context has one function
+here, and templates reach them only through the filters in `env.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote as url_quote
+
+# Characters that Markdown, its common extensions (emoji, tilde, caret,
+# mark, arithmatex) or HTML read as syntax anywhere in a line are written as
+# numeric entities: entities are never syntax, and every renderer shows them
+# as the character. One pass over the text, so no replacement can corrupt
+# another.
+_MD_SPECIAL = frozenset("&<>\\`*_[]{}|~^=:$")
+_MD_MAP = {ord(c): f"&#{ord(c)};" for c in _MD_SPECIAL}
+# At the start of a block these also start syntax: headings, lists, and
+# "1." or "1)" for numbered lists.
+_NUMBERED = re.compile(r"^(\d+)([.)])")
+_SPACE = re.compile(r"\s+")
+_BREAK = re.compile(r"\r\n?|\n")
+
+
+def md_inline(text: str) -> str:
+    """Text inside a paragraph, heading, list item or cell: one line, all syntax inert."""
+    line = _SPACE.sub(" ", str(text)).strip().translate(_MD_MAP)
+    if line[:1] in ("#", "+", "-", "!"):
+        line = f"&#{ord(line[0])};{line[1:]}"
+    return _NUMBERED.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", line)
+
+
+def md_paragraphs(text: str) -> str:
+    """Multi-paragraph text (a summary): blank lines separate paragraphs."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", str(text).replace("\r", "")) if p.strip()]
+    return "\n\n".join(md_inline(p) for p in paragraphs)
+
+
+def md_cell(text: str) -> str:
+    """Text inside a table cell: line breaks kept as <br>, never a new row or column."""
+    lines = [md_inline(line) for line in _BREAK.split(str(text))]
+    return "<br>".join(line for line in lines if line) or " "
+
+
+# Mermaid: always inside a double-quoted label; only a plain set of ASCII
+# passes through, every other character becomes #<codepoint>; which Mermaid
+# turns back into the character when it draws the label.
+_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 _.,\-/()+=?!@*'$~^]")
+
+
+def mermaid_label(text: str, *, gantt: bool = False) -> str:
+    """The inside of a quoted Mermaid label (gantt: no line breaks at all)."""
+    lines = _BREAK.split(str(text).strip())
+    encoded = ["".join(c if _MERMAID_SAFE.fullmatch(c) else f"#{ord(c)};" for c in line) for line in lines]
+    return (" " if gantt else "<br>").join(encoded)
+
+
+def url(href: str) -> str:
+    """A validated http(s)/mailto URL made safe inside a Markdown link target.
+
+    Characters that would end the link early or break out of it are
+    percent-encoded; everything else is kept as written.
+    """
+    return url_quote(str(href), safe="/:?#[]@!$&'*+,;=%~.-_")
+
+
+def md_link(label: str, href: str) -> str:
+    """A Markdown link whose label is plain text and whose target is a checked URL."""
+    return f"[{md_inline(label)}]({url(href)})"
+
+
+def code_block(text: str, lang: str = "text") -> str:
+    """A fenced code block that no content can close early."""
+    longest = max((len(run) for run in re.findall(r"`+", str(text))), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = _BREAK.sub("\n", str(text)).strip("\n")
+    return f"{fence}{lang}\n{body}\n{fence}"

@@ -1,0 +1,98 @@
+"""Diagram views -> Mermaid source, or a table when Mermaid would refuse it.
+
+Ids are generated, every label is escaped and double-quoted, and styles come
+from a fixed set of classes; no plan text reaches anything but a label.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from plangen.render.escape import md_cell, mermaid_label
+from plangen.views.diagrams import Flowchart, Gantt
+
+# Mermaid refuses diagrams over these (maxTextSize, maxEdges); keep a margin.
+MAX_TEXT = 50_000
+MAX_EDGES = 500
+
+_SHAPES = {"box": ('["', '"]'), "round": ('("', '")'), "gate": ('{{"', '"}}'), "stop": ('[["', '"]]')}
+_CLASSES = (
+    "classDef phase stroke-width:2px",
+    "classDef done stroke-width:2px,stroke-dasharray:0",
+    "classDef gate stroke-width:1px",
+    "classDef blocked stroke-width:3px,stroke-dasharray:5 3",
+    "classDef rollback stroke-width:3px",
+)
+
+
+def flowchart_source(chart: Flowchart) -> str:
+    lines = [f"flowchart {chart.direction}"]
+    for node in chart.nodes:
+        left, right = _SHAPES[node.shape]
+        lines.append(f"    {node.id}{left}{mermaid_label(node.label)}{right}")
+    for edge in chart.edges:
+        arrow = "-.->" if edge.dashed else "-->"
+        text = f'|"{mermaid_label(edge.label)}"|' if edge.label else ""
+        lines.append(f"    {edge.source} {arrow}{text} {edge.target}")
+    styled = {n.style for n in chart.nodes}
+    lines += [f"    {c}" for c in _CLASSES if c.split()[1] in styled]
+    for style in sorted(styled & {c.split()[1] for c in _CLASSES}):
+        members = ",".join(n.id for n in chart.nodes if n.style == style)
+        lines.append(f"    class {members} {style}")
+    return "\n".join(lines)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if (moment.hour, moment.minute) != (0, 0) else moment.strftime("%Y-%m-%d")
+
+
+def gantt_source(chart: Gantt) -> str:
+    hours = any(t.start.time() != datetime.min.time() or t.end.time() != datetime.min.time()
+                for s in chart.sections for t in s.tasks)
+    lines = ["gantt", f"    dateFormat {'YYYY-MM-DD HH:mm' if hours else 'YYYY-MM-DD'}",
+             f"    axisFormat {'%d %b %H:%M' if hours else '%d %b'}"]
+    for section in chart.sections:
+        if not section.tasks:
+            continue
+        lines.append(f"    section {mermaid_label(section.label, gantt=True)}")
+        for task in section.tasks:
+            tags = f"{task.status}, " if task.status else ""
+            lines.append(f"    {_task_text(task.label)} :{tags}{task.id}, {_when(task.start)}, "
+                         f"{_when(task.end)}")
+    return "\n".join(lines)
+
+
+def _task_text(text: str) -> str:
+    """A gantt line that starts with a word such as `section` or `title` is read
+    as that statement; an escaped first letter keeps every task a task."""
+    label = mermaid_label(text, gantt=True)
+    return f"#{ord(label[0])};{label[1:]}" if label[:1].isalpha() else label
+
+
+def too_big(source: str, edges: int) -> bool:
+    return len(source) > MAX_TEXT or edges > MAX_EDGES
+
+
+def fence(source: str) -> str:
+    return f"```mermaid\n{source}\n```"
+
+
+def flowchart_table(chart: Flowchart) -> str:
+    names = {n.id: n.label for n in chart.nodes}
+    rows = ["| From | To | Note |", "|---|---|---|"]
+    rows += [f"| {md_cell(names[e.source])} | {md_cell(names[e.target])} | {md_cell(e.label) if e.label else ' '} |"
+             for e in chart.edges]
+    return "\n".join(rows)
+
+
+def _last(end: datetime) -> str:
+    """The last day of a half-open span, or its end time when it ends within a day."""
+    return (end - timedelta(days=1)).strftime("%Y-%m-%d") if end.time() == datetime.min.time() else _when(end)
+
+
+def gantt_table(chart: Gantt) -> str:
+    rows = ["| Section | Item | Start | End |", "|---|---|---|---|"]
+    for section in chart.sections:
+        for t in section.tasks:
+            rows.append(f"| {md_cell(section.label)} | {md_cell(t.label)} | {_when(t.start)} | {_last(t.end)} |")
+    return "\n".join(rows)

@@ -1,0 +1,28 @@
+"""Views -> Markdown text per page, in memory. No disk, no network."""
+
+from __future__ import annotations
+
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from plangen.errors import PlangenError
+from plangen.views.site import SiteViews
+
+
+def render_pages(views: SiteViews, env: SandboxedEnvironment) -> dict[str, str]:
+    """Every page of the site as Markdown, keyed by its docs-relative path."""
+    pages = {}
+    for page in views.pages:
+        try:
+            template = env.get_template(page.template)
+            pages[page.path] = template.render(page=page.view, page_path=page.path, site=views)
+        except TemplateError as exc:
+            raise PlangenError(_template_message(exc, page.template),
+                               "fix the template, or delete it to use the built-in one") from None
+    return pages
+
+
+def _template_message(exc: TemplateError, name: str) -> str:
+    where = getattr(exc, "filename", None) or name
+    line = getattr(exc, "lineno", None)
+    return f"{where}:{line}: template error: {exc.message}" if line else f"{where}: template error: {exc.message}"

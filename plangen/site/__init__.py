@@ -1,0 +1,1 @@
+"""The last stage: assemble the MkDocs config, write, build and publish."""

@@ -1,0 +1,1 @@
+"""What each page shows, derived once from the analysis; frozen, no escaping."""

@@ -1,0 +1,548 @@
+"""The plan page and the runbook page of one plan: everything derived, ready to lay out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pydantic_core import PydanticCustomError
+
+from plangen.analysis.analyse import PlanAnalysis
+from plangen.analysis.gates import Gate
+from plangen.analysis.registry import PILLARS, rules
+from plangen.errors import Finding
+from plangen.model.base import check_url, duration_delta
+from plangen.model.plan import Covers, Phase, Plan
+from plangen.model.schedule import predecessors
+from plangen.views.base import Directory, Link, Ref, Who, day, human_duration, label, percent, plan_path, runbook_path
+from plangen.views.diagrams import Edge, Flowchart, Gantt, Ids, Node, Section, Task, freeze_span, task_span
+
+STATUS_ICON = {"ready": "✅", "blocked": "⛔"}
+
+
+# -- rows ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PhaseRow:
+    number: int
+    id: str
+    name: str
+    kind: str
+    scope: str
+    traffic: str
+    regions: str
+    first_day: str
+    last_day: str
+    duration: str
+    status: str
+    exit_criteria: tuple[str, ...]
+    on_failure: str
+    ready: bool
+    blockers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WorkflowRow:
+    number: int
+    step: str
+    actor: str
+    system: str
+    who: Who | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    name: str
+    direction: str
+    interface: str
+    owner: Who | None
+
+
+@dataclass(frozen=True)
+class DependencyRow:
+    id: str
+    name: str
+    kind: str
+    criticality: str
+    owner: Who | None
+    needed_by: str
+    needed_for: tuple[str, ...]
+    status: str
+    fallback: str
+    overdue: bool
+    at_risk: bool  # at-risk or blocked
+
+
+@dataclass(frozen=True)
+class ApprovalRow:
+    id: str
+    name: str
+    approver: Who
+    status: str
+    gates: tuple[bool, ...]  # one per phase, in phase order
+    covers: str
+    conditions: tuple[str, ...]
+    decided_on: str
+    expires_on: str
+    expired: bool
+    evidence: Link | None
+
+
+@dataclass(frozen=True)
+class AuthorityRow:
+    action: str
+    who: tuple[Who, ...]
+
+
+@dataclass(frozen=True)
+class SafeguardRow:
+    name: str
+    kind: str
+    description: str
+    owner: Who | None
+
+
+@dataclass(frozen=True)
+class MonitorRow:
+    metric: str
+    kind: str
+    threshold: str
+    dashboard: Link | None
+    alert: str
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    id: str
+    check: str
+    owner: Who | None
+    gates: tuple[str, ...]
+    status: str
+    evidence: Link | None
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    item: str
+    where: str
+    where_link: Link | None
+    retain: str
+
+
+@dataclass(frozen=True)
+class ObjectiveRow:
+    metric: str
+    kind: str
+    baseline: str
+    target: str
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    severity: str
+    rule: str
+    message: str
+    line: int
+    waived_by: Who | None
+    waiver_reason: str
+
+
+@dataclass(frozen=True)
+class PillarRow:
+    pillar: str
+    score: int
+    findings: tuple[FindingRow, ...]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    rules: Ref  # the page that explains the rules and the score
+    score: int
+    pillars: tuple[PillarRow, ...]
+    errors: int
+    warnings: int
+    waived: int
+
+
+# -- runbook -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TriggerRow:
+    id: str
+    symptom: str
+    signal: str
+    action: str
+    decided_by: Who | None
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    do: str
+    owner: Who | None
+    command: str
+    expect: str
+    time: str
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    audience: str
+    channel: str
+    message: str
+
+
+@dataclass(frozen=True)
+class EscalationRow:
+    level: int
+    who: Who
+    respond_within: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    symptom: str
+    check: str
+    action: str
+
+
+@dataclass(frozen=True)
+class RunbookPage:
+    path: str
+    plan_ref: Ref
+    title: str
+    target: str
+    previous_version: str
+    authority: tuple[AuthorityRow, ...]
+    triggers: tuple[TriggerRow, ...]
+    steps: tuple[StepView, ...]
+    total_time: str  # "" when no step has a time
+    timed_steps: int
+    continuity: str
+    communication: tuple[MessageRow, ...]
+    incident_owner: Who | None
+    hours: str
+    escalation: tuple[EscalationRow, ...]
+    triage: tuple[TriageRow, ...]
+
+
+# -- the plan page -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanPage:
+    path: str
+    runbook: Ref
+    id: str
+    title: str
+    summary: str
+    status: str
+    risk: str
+    owner: Who
+    tags: tuple[str, ...]
+    review_by: str
+    source: str  # the plan file, as given to plangen
+    model_name: str
+    model_version: str
+    previous_version: str
+    registry: Link | None
+    evaluation: Link | None
+    window: str
+    timezone: str
+    freezes: tuple[tuple[str, str, str], ...]  # first day, last day, reason
+    objectives: tuple[ObjectiveRow, ...]
+    strategy: str
+    rationale: str
+    flowchart: Flowchart
+    timeline: Gantt
+    phases: tuple[PhaseRow, ...]
+    workflow_diagram: Flowchart | None
+    workflow: tuple[WorkflowRow, ...]
+    systems: tuple[SystemRow, ...]
+    dependencies: tuple[DependencyRow, ...]
+    approvals: tuple[ApprovalRow, ...]
+    authority: tuple[AuthorityRow, ...]
+    safeguards: tuple[SafeguardRow, ...]
+    monitoring: tuple[MonitorRow, ...]
+    validation: tuple[CheckRow, ...]
+    evidence: tuple[EvidenceRow, ...]
+    readiness: Readiness
+
+
+def _link(label_text: str, href: str | None) -> Link | None:
+    return Link(label_text, href) if href else None
+
+
+def _web_link(text: str | None) -> Link | None:
+    """Free-text locations are linked only when they are plain http(s) URLs."""
+    if text and text.startswith(("https://", "http://")) and " " not in text:
+        try:
+            check_url(text)
+        except PydanticCustomError:
+            return None
+        return Link(text, text)
+    return None
+
+
+def authority_rows(plan: Plan, people: Directory) -> tuple[AuthorityRow, ...]:
+    auth = plan.authority
+    if auth is None:
+        return ()
+    rows = (("Roll back", auth.rollback), ("Pause", auth.pause), ("Emergency change", auth.emergency_change))
+    return tuple(AuthorityRow(action, tuple(people.who(w) for w in who)) for action, who in rows)
+
+
+def phase_rows(analysis: PlanAnalysis) -> tuple[PhaseRow, ...]:
+    ctx = analysis.context
+    rows = []
+    for n, phase in enumerate(ctx.plan.rollout.phases, start=1):
+        times = ctx.times[phase.id]
+        gate = analysis.gates[phase.id]
+        rows.append(PhaseRow(
+            n, phase.id, phase.name, phase.kind, phase.scope or "", percent(phase.traffic),
+            ", ".join(phase.regions) or ("all" if phase.kind == "full" else ""),
+            day(times.first_day), day(times.last_day), phase.duration or "", label(phase.status),
+            tuple(phase.exit_criteria), phase.on_failure or "", gate.ready, tuple(b.text for b in gate.blockers),
+        ))
+    return tuple(rows)
+
+
+def flowchart(analysis: PlanAnalysis) -> Flowchart:
+    """Phases in `after` order; approval and check gates before the phases they
+    gate; a rollback path from every phase with on_failure: rollback."""
+    ctx = analysis.context
+    plan = ctx.plan
+    ids = Ids()
+    phase_node = {p.id: ids.next() for p in plan.rollout.phases}
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    for phase in plan.rollout.phases:
+        gate: Gate = analysis.gates[phase.id]
+        style = "done" if phase.status == "complete" else "blocked" if not gate.ready else "phase"
+        text = f"{phase.name}\n{label(phase.kind)}" + (f" · {percent(phase.traffic)}" if phase.traffic is not None else "")
+        nodes.append(Node(phase_node[phase.id], text, "round", style))
+    # A gate is drawn before each phase it gates: one node per (gate, phase),
+    # so an approval for two phases never draws a loop between them.
+    gate_nodes: dict[str, list[str]] = {p.id: [] for p in plan.rollout.phases}
+    gates = [(f"Approval: {a.name}", a.status, a.status == "granted", a.before) for a in plan.approvals]
+    gates += [(f"Check: {c.check}", c.status, c.status in ("passed", "waived"), c.before) for c in plan.validation]
+    for text, status, passed, before in gates:
+        for pid in before:
+            node = ids.next()
+            nodes.append(Node(node, f"{text}\n{label(status)}", "gate", "gate" if passed else "blocked"))
+            gate_nodes[pid].append(node)
+    for pid, preds in predecessors(plan).items():
+        for gate_node in gate_nodes[pid]:
+            edges += [Edge(phase_node[prev], gate_node) for prev in preds]
+            edges.append(Edge(gate_node, phase_node[pid]))
+        if not gate_nodes[pid]:
+            edges += [Edge(phase_node[prev], phase_node[pid]) for prev in preds]
+    failing = [p for p in plan.rollout.phases if p.on_failure == "rollback"]
+    if failing:
+        target = plan.rollback.target if plan.rollback and plan.rollback.target else "previous version"
+        back = ids.next()
+        nodes.append(Node(back, f"Roll back to {target}", "stop", "rollback"))
+        for phase in failing:
+            edges.append(Edge(phase_node[phase.id], back, "on failure", dashed=True))
+    return Flowchart(f"Rollout of {plan.title}", "LR", tuple(nodes), tuple(edges))
+
+
+def timeline(analysis: PlanAnalysis) -> Gantt:
+    ctx = analysis.context
+    plan = ctx.plan
+    ids = Ids("t")
+    tasks = []
+    for phase in plan.rollout.phases:
+        span = task_span(ctx.times[phase.id])
+        if span is None:
+            continue
+        status = {"complete": "done", "active": "active"}.get(phase.status, "")
+        if not analysis.gates[phase.id].ready and not status:
+            status = "crit"
+        tasks.append(Task(ids.next(), phase.name, span[0], span[1], status))
+    sections = [Section("Phases", tuple(tasks))]
+    window = plan.release_window
+    if window and window.freezes:
+        freezes = tuple(
+            Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze", *freeze_span(f.from_, f.to), "crit")
+            for f in window.freezes
+        )
+        sections.append(Section("Freezes", freezes))
+    return Gantt(f"Timeline of {plan.title}", tuple(sections))
+
+
+def workflow_diagram(plan: Plan) -> Flowchart | None:
+    if plan.integration is None or not plan.integration.workflow:
+        return None
+    ids = Ids("w")
+    nodes = []
+    for step in plan.integration.workflow:
+        where = f" ({step.system})" if step.system else ""
+        nodes.append(Node(ids.next(), f"{step.step}\n{label(step.actor)}{where}",
+                          {"human": "round", "model": "gate"}.get(step.actor, "box"), step.actor))
+    edges = tuple(Edge(a.id, b.id) for a, b in zip(nodes, nodes[1:]))
+    return Flowchart(f"How the output enters the workflow: {plan.title}", "LR", tuple(nodes), edges)
+
+
+def readiness(analysis: PlanAnalysis, people: Directory) -> Readiness:
+    by_rule = rules()
+    pillars = []
+    for pillar in PILLARS:
+        if pillar not in analysis.scores:
+            continue
+        findings = tuple(_finding_row(f, people) for f in analysis.findings
+                         if f.rule in by_rule and by_rule[f.rule].pillar == pillar)
+        pillars.append(PillarRow(pillar, analysis.scores[pillar], findings))
+    count = lambda level: sum(f.severity == level for f in analysis.findings)  # noqa: E731
+    return Readiness(Ref("readiness rules", "rules.md"), analysis.readiness, tuple(pillars), count("error"), count("warning"), count("waived"))
+
+
+def _finding_row(f: Finding, people: Directory) -> FindingRow:
+    waived_by = people.who(f.waived_by) if f.waived_by else None
+    return FindingRow(f.severity, f.rule or "", f.message, f.line, waived_by, f.waiver_reason)
+
+
+def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
+    plan = analysis.context.plan
+    ctx = analysis.context
+    phases = plan.rollout.phases
+    phase_names = {p.id: p.name for p in phases}
+    model = plan.model
+    window = plan.release_window
+    who = people.who
+    integration = plan.integration
+    return PlanPage(
+        path=plan_path(plan.id),
+        runbook=Ref("Rollback runbook", runbook_path(plan.id)),
+        id=plan.id,
+        title=plan.title,
+        summary=plan.summary or "",
+        status=label(plan.status),
+        risk=plan.risk,
+        owner=who(plan.owner),
+        tags=tuple(plan.tags),
+        review_by=day(plan.review_by),
+        source=analysis.loaded.doc.file,
+        model_name=model.name if model else "",
+        model_version=model.version if model else "",
+        previous_version=(model.previous_version or "") if model else "",
+        registry=_link("Model registry", model.registry) if model else None,
+        evaluation=_link("Evaluation report", model.evaluation) if model else None,
+        window=f"{window.start} to {window.end}" if window and window.end else (f"from {window.start}" if window else ""),
+        timezone=(window.timezone or "") if window else "",
+        freezes=tuple((day(f.from_), day(f.to), f.reason or "") for f in window.freezes) if window else (),
+        objectives=tuple(
+            ObjectiveRow(o.metric, o.kind or "", _amount(o.baseline, o.unit), _amount(o.target, o.unit))
+            for o in plan.objectives
+        ),
+        strategy=plan.rollout.strategy or "",
+        rationale=plan.rollout.rationale or "",
+        flowchart=flowchart(analysis),
+        timeline=timeline(analysis),
+        phases=phase_rows(analysis),
+        workflow_diagram=workflow_diagram(plan),
+        workflow=tuple(
+            WorkflowRow(n, s.step, s.actor, s.system or "", who(s.role) if s.role else None, s.evidence or "")
+            for n, s in enumerate(integration.workflow, start=1)
+        ) if integration else (),
+        systems=tuple(
+            SystemRow(s.name, s.direction or "", s.interface or "", who(s.owner) if s.owner else None)
+            for s in integration.systems
+        ) if integration else (),
+        dependencies=tuple(
+            DependencyRow(
+                d.id, d.name, d.kind or "", label(d.criticality or ""), who(d.owner) if d.owner else None,
+                day(d.needed_by), tuple(phase_names[p] for p in d.needed_for), label(d.status), d.fallback or "",
+                overdue=d.status != "done" and d.needed_by is not None and d.needed_by < ctx.as_of,
+                at_risk=d.status in ("at-risk", "blocked"),
+            )
+            for d in plan.dependencies
+        ),
+        approvals=tuple(
+            ApprovalRow(
+                a.id, a.name, who(a.approver), label(a.status), tuple(p.id in a.before for p in phases),
+                covers_text(a.covers), tuple(a.conditions), day(a.decided_on), day(a.expires_on),
+                a.expires_on is not None and a.expires_on < ctx.as_of, _link("Decision record", a.evidence),
+            )
+            for a in plan.approvals
+        ),
+        authority=authority_rows(plan, people),
+        safeguards=tuple(SafeguardRow(s.name, label(s.kind or ""), s.description or "",
+                                      who(s.owner) if s.owner else None) for s in plan.safeguards),
+        monitoring=tuple(MonitorRow(m.metric, m.kind or "", m.threshold or "", _link("Dashboard", m.dashboard),
+                                    m.alert or "") for m in plan.monitoring),
+        validation=tuple(
+            CheckRow(c.id, c.check, who(c.owner) if c.owner else None, tuple(phase_names[p] for p in c.before),
+                     label(c.status), _link("Result", c.evidence))
+            for c in plan.validation
+        ),
+        evidence=tuple(EvidenceRow(e.item, e.where or "", _web_link(e.where), e.retain or "") for e in plan.evidence),
+        readiness=readiness(analysis, people),
+    )
+
+
+def _amount(value: float | None, unit: str | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g} {unit}".strip() if unit else f"{value:g}"
+
+
+def covers_text(covers: Covers | None) -> str:
+    if covers is None:
+        return ""
+    parts = []
+    if covers.regions:
+        parts.append("regions " + ", ".join(covers.regions))
+    if covers.max_traffic is not None:
+        parts.append(f"up to {covers.max_traffic:g}% of traffic")
+    return "; ".join(parts) or "any scope"
+
+
+def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
+    plan = analysis.context.plan
+    who = people.who
+    rollback = plan.rollback
+    support = plan.support
+    steps = rollback.steps if rollback else []
+    timed = [duration_delta(s.time) for s in steps if s.time]
+    total = sum(timed, timedelta())
+    escalation = []
+    for level in sorted(support.escalation, key=lambda e: e.level) if support else []:
+        entry = who(level.team)
+        escalation.append(EscalationRow(level.level, entry, _human(level.respond_within),
+                                        " · ".join(x for x in (level.contact, entry.contact) if x)))
+    return RunbookPage(
+        path=runbook_path(plan.id),
+        plan_ref=Ref(plan.title, plan_path(plan.id)),
+        title=plan.title,
+        target=(rollback.target or "") if rollback else "",
+        previous_version=(plan.model.previous_version or "") if plan.model else "",
+        authority=authority_rows(plan, people),
+        triggers=tuple(
+            TriggerRow(t.id, t.symptom, t.signal or "", t.action or "", who(t.decided_by) if t.decided_by else None)
+            for t in (rollback.triggers if rollback else [])
+        ),
+        steps=tuple(
+            StepView(n, s.do, who(s.owner) if s.owner else None, s.command or "", s.expect or "", _human(s.time))
+            for n, s in enumerate(steps, start=1)
+        ),
+        total_time=human_duration(total) if timed else "",
+        timed_steps=len(timed),
+        continuity=(rollback.continuity or "") if rollback else "",
+        communication=tuple(MessageRow(m.audience, m.channel or "", m.message or "")
+                            for m in (rollback.communication if rollback else [])),
+        incident_owner=who(support.incident_owner) if support and support.incident_owner else None,
+        hours=(support.hours or "") if support else "",
+        escalation=tuple(escalation),
+        triage=tuple(TriageRow(t.symptom, t.check or "", t.action or "") for t in (support.triage if support else [])),
+    )
+
+
+def _human(duration: str | None) -> str:
+    return human_duration(duration_delta(duration)) if duration else ""
+
+
+def next_phase(plan: Plan) -> Phase | None:
+    """The first phase, in list order, that is not over (complete, skipped, rolled back)."""
+    return next((p for p in plan.rollout.phases if p.status not in ("complete", "skipped", "rolled-back")), None)

@@ -1,0 +1,444 @@
+"""Every page of the site as a view, and the navigation: the last pure step
+before templates.
+
+`site_views(analysis)` is the one entry point: it derives the pages across
+plans (portfolio, calendar, approvals, dependencies, directory, runbooks,
+rules) from the analysed plans and pairs each page with its template.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from plangen.analysis.analyse import Analysis, PlanAnalysis
+from plangen.analysis.registry import PILLARS, rules
+from plangen.model.site import SiteConfig
+from plangen.views.base import Directory, Ref, Who, day, directory_path, label, plan_path, runbook_path
+from plangen.views.diagrams import Gantt, Ids, Section, Task, freeze_span, task_span
+from plangen.views.plan import PlanPage, RunbookPage, covers_text, next_phase, plan_page, runbook_page
+
+
+@dataclass(frozen=True)
+class Page:
+    """One Markdown file of the site: where it goes, its template, its view."""
+
+    path: str
+    template: str
+    view: Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    path: str = ""  # a page, or "" for a section
+    children: tuple[NavItem, ...] = ()
+
+
+# -- portfolio -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    plan: Ref
+    group: str
+    status: str
+    risk: str
+    readiness: int
+    readiness_ref: Ref
+    errors: int
+    warnings: int
+    next_phase: str
+    next_date: str
+    blockers: tuple[str, ...]
+    blockers_ref: Ref | None
+    runbook: Ref
+
+
+@dataclass(frozen=True)
+class PortfolioPage:
+    title: str
+    organisation: str
+    as_of: str
+    rows: tuple[PortfolioRow, ...]
+    counts: tuple[tuple[str, int], ...]  # status -> number of plans
+    pillars: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    plan: Ref
+    phase: str
+    kind: str
+    first_day: str
+    last_day: str
+    status: str
+
+
+@dataclass(frozen=True)
+class CalendarPage:
+    as_of: str
+    gantt: Gantt
+    rows: tuple[CalendarRow, ...]
+    freezes: tuple[tuple[Ref, str, str, str], ...]  # plan, first, last, reason
+    undated: tuple[CalendarRow, ...]
+
+
+@dataclass(frozen=True)
+class PendingApproval:
+    plan: Ref
+    name: str
+    status: str
+    gates: str
+    first_gated_day: str
+    covers: str
+
+
+@dataclass(frozen=True)
+class ApproverGroup:
+    who: Who
+    approvals: tuple[PendingApproval, ...]
+
+
+@dataclass(frozen=True)
+class ApprovalsPage:
+    as_of: str
+    groups: tuple[ApproverGroup, ...]
+
+
+@dataclass(frozen=True)
+class OpenDependency:
+    plan: Ref
+    name: str
+    criticality: str
+    needed_by: str
+    needed_for: str
+    status: str
+    overdue: bool
+    fallback: str
+
+
+@dataclass(frozen=True)
+class OwnerGroup:
+    who: Who | None  # None: dependencies nobody owns
+    dependencies: tuple[OpenDependency, ...]
+
+
+@dataclass(frozen=True)
+class DependenciesPage:
+    as_of: str
+    groups: tuple[OwnerGroup, ...]
+
+
+@dataclass(frozen=True)
+class RunbookRow:
+    plan: Ref
+    runbook: Ref
+    status: str
+    triggers: int
+    steps: int
+    total_time: str
+    incident_owner: Who | None
+
+
+@dataclass(frozen=True)
+class RunbooksPage:
+    rows: tuple[RunbookRow, ...]
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One thing a person, team or role is named for, on one plan."""
+
+    plan: Ref
+    what: str
+    via: str  # "" when named directly, else the team or role that names them
+
+
+@dataclass(frozen=True)
+class DirectoryEntryPage:
+    path: str
+    who: Who
+    kind: str
+    details: tuple[tuple[str, str], ...]  # label, value
+    members: tuple[Who, ...]  # people of a team or role; teams and roles of a person
+    owns: tuple[Duty, ...]
+    approves: tuple[Duty, ...]
+    authorises: tuple[Duty, ...]
+    escalation: tuple[Duty, ...]
+    runbook: tuple[Duty, ...]  # runbook steps owned, triggers decided
+
+
+@dataclass(frozen=True)
+class DirectoryIndexPage:
+    people: tuple[Who, ...]
+    teams: tuple[Who, ...]
+    roles: tuple[Who, ...]
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    id: str
+    pillar: str
+    severity: str
+    summary: str
+    why: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class RulesPage:
+    rules: tuple[RuleRow, ...]
+
+
+@dataclass(frozen=True)
+class SiteViews:
+    title: str
+    organisation: str
+    pages: tuple[Page, ...]
+    nav: tuple[NavItem, ...]
+    hidden: tuple[str, ...] = field(default=())  # pages reached from indexes, not from the sidebar
+
+
+# -- building ----------------------------------------------------------------------
+
+def _plan_ref(p: PlanAnalysis, anchor: str = "") -> Ref:
+    return Ref(p.context.plan.title, plan_path(p.context.plan.id), anchor)
+
+
+def portfolio(analysis: Analysis, site: SiteConfig) -> PortfolioPage:
+    rows = []
+    for p in analysis.plans:
+        plan = p.context.plan
+        upcoming = next_phase(plan)
+        gate = p.gates[upcoming.id] if upcoming else None
+        blockers = tuple(b.text for b in gate.blockers) if gate else ()
+        rows.append(PortfolioRow(
+            _plan_ref(p), p.loaded.group, label(plan.status), plan.risk, p.readiness, _plan_ref(p, "readiness"),
+            sum(f.severity == "error" for f in p.findings), sum(f.severity == "warning" for f in p.findings),
+            upcoming.name if upcoming else "", day(p.context.times[upcoming.id].first_day) if upcoming else "",
+            blockers, _plan_ref(p, "rollout") if blockers else None, Ref("Runbook", runbook_path(plan.id)),
+        ))
+    counts: dict[str, int] = defaultdict(int)
+    for p in analysis.plans:
+        counts[label(p.context.plan.status)] += 1
+    return PortfolioPage(
+        site.site.title, site.site.organisation or "", day(analysis.as_of), tuple(rows),
+        tuple(sorted(counts.items())), PILLARS,
+    )
+
+
+def calendar(analysis: Analysis) -> CalendarPage:
+    ids = Ids("t")
+    sections = []
+    rows, undated, freezes = [], [], []
+    for p in analysis.plans:
+        plan = p.context.plan
+        tasks = []
+        for phase in plan.rollout.phases:
+            times = p.context.times[phase.id]
+            row = CalendarRow(_plan_ref(p, "rollout"), phase.name, phase.kind, day(times.first_day),
+                              day(times.last_day), label(phase.status))
+            span = task_span(times)
+            if span is None:
+                undated.append(row)
+                continue
+            rows.append(row)
+            status = {"complete": "done", "active": "active"}.get(phase.status, "")
+            tasks.append(Task(ids.next(), phase.name, span[0], span[1], status))
+        window = plan.release_window
+        for f in window.freezes if window else []:
+            freezes.append((_plan_ref(p), day(f.from_), day(f.to), f.reason or ""))
+            tasks.append(Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze",
+                              *freeze_span(f.from_, f.to), "crit"))
+        if tasks:
+            sections.append(Section(plan.title, tuple(tasks)))
+    rows.sort(key=lambda r: (r.first_day, r.plan.label, r.phase))
+    return CalendarPage(day(analysis.as_of), Gantt("Release calendar", tuple(sections)), tuple(rows),
+                        tuple(freezes), tuple(undated))
+
+
+def pending_approvals(analysis: Analysis, people: Directory) -> ApprovalsPage:
+    groups: dict[str, list[PendingApproval]] = defaultdict(list)
+    for p in analysis.plans:
+        plan = p.context.plan
+        names = {ph.id: ph.name for ph in plan.rollout.phases}
+        for a in plan.approvals:
+            if a.status == "granted":
+                continue
+            starts = [p.context.times[pid].first_day for pid in a.before]
+            known = sorted(d for d in starts if d is not None)
+            groups[a.approver].append(PendingApproval(
+                _plan_ref(p, "approvals"), a.name, label(a.status), ", ".join(names[pid] for pid in a.before),
+                day(known[0]) if known else "", covers_text(a.covers),
+            ))
+    ordered = sorted(groups.items(), key=lambda item: people.name(item[0]).lower())
+    return ApprovalsPage(day(analysis.as_of), tuple(
+        ApproverGroup(people.who(ident), tuple(sorted(rows, key=lambda r: (r.first_gated_day or "9999", r.name))))
+        for ident, rows in ordered
+    ))
+
+
+def open_dependencies(analysis: Analysis, people: Directory) -> DependenciesPage:
+    groups: dict[str, list[OpenDependency]] = defaultdict(list)
+    for p in analysis.plans:
+        plan = p.context.plan
+        names = {ph.id: ph.name for ph in plan.rollout.phases}
+        for d in plan.dependencies:
+            if d.status == "done":
+                continue
+            overdue = d.needed_by is not None and d.needed_by < analysis.as_of
+            groups[d.owner or ""].append(OpenDependency(
+                _plan_ref(p, "dependencies"), d.name, label(d.criticality or ""), day(d.needed_by),
+                ", ".join(names[x] for x in d.needed_for), label(d.status), overdue, d.fallback or "",
+            ))
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == "", people.name(item[0]).lower()))
+    return DependenciesPage(day(analysis.as_of), tuple(
+        OwnerGroup(people.who(owner) if owner else None,
+                   tuple(sorted(rows, key=lambda r: (r.needed_by or "9999", r.name))))
+        for owner, rows in ordered
+    ))
+
+
+def runbooks(analysis: Analysis, pages: dict[str, RunbookPage]) -> RunbooksPage:
+    rows = []
+    for p in analysis.plans:
+        plan = p.context.plan
+        book = pages[plan.id]
+        rows.append(RunbookRow(_plan_ref(p), Ref("Runbook", book.path), label(plan.status), len(book.triggers),
+                               len(book.steps), book.total_time, book.incident_owner))
+    return RunbooksPage(tuple(sorted(rows, key=lambda r: r.plan.label.lower())))
+
+
+def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntryPage]:
+    site = people.site
+    duties: dict[str, dict[str, list[Duty]]] = defaultdict(lambda: defaultdict(list))
+
+    def name(ident: str, plan: Ref, what: str, kind: str) -> None:
+        duties[ident][kind].append(Duty(plan, what, ""))
+        # people behind a team or role get the duty too, marked with the team or role
+        for person in people.people_of(ident):
+            if person != ident:
+                duties[person][kind].append(Duty(plan, what, people.name(ident)))
+
+    for p in analysis.plans:
+        plan = p.context.plan
+        ref = _plan_ref(p)
+        name(plan.owner, ref, "Owns the plan", "owns")
+        for d in plan.dependencies:
+            if d.owner:
+                name(d.owner, _plan_ref(p, "dependencies"), f"Delivers dependency: {d.name}", "owns")
+        for s in plan.safeguards:
+            if s.owner:
+                name(s.owner, _plan_ref(p, "safeguards"), f"Runs safeguard: {s.name}", "owns")
+        for c in plan.validation:
+            if c.owner:
+                name(c.owner, _plan_ref(p, "validation"), f"Runs check: {c.check}", "owns")
+        if plan.integration:
+            for sys in plan.integration.systems:
+                if sys.owner:
+                    name(sys.owner, _plan_ref(p, "integration"), f"Owns system: {sys.name}", "owns")
+        for a in plan.approvals:
+            name(a.approver, _plan_ref(p, "approvals"), f"Approves: {a.name} ({label(a.status)})", "approves")
+        for w in plan.waivers:
+            name(w.approved_by, _plan_ref(p, "readiness"), f"Accepted a waiver of {w.rule}", "approves")
+        if plan.authority:
+            for action, who in (("roll back", plan.authority.rollback), ("pause", plan.authority.pause),
+                                ("approve an emergency change", plan.authority.emergency_change)):
+                for ident in who:
+                    name(ident, _plan_ref(p, "authority"), f"May {action}", "authorises")
+        if plan.support:
+            runbook_ref = Ref(plan.title, runbook_path(plan.id), "escalation")
+            if plan.support.incident_owner:
+                name(plan.support.incident_owner, runbook_ref, "Owns incidents", "escalation")
+            for level in plan.support.escalation:
+                name(level.team, runbook_ref, f"Escalation level {level.level}", "escalation")
+        if plan.rollback:
+            for t in plan.rollback.triggers:
+                if t.decided_by:
+                    name(t.decided_by, Ref(plan.title, runbook_path(plan.id), "triggers"),
+                         f"Decides: {t.symptom}", "runbook")
+            for n, step in enumerate(plan.rollback.steps, start=1):
+                if step.owner:
+                    name(step.owner, Ref(plan.title, runbook_path(plan.id), "steps"),
+                         f"Step {n}: {step.do}", "runbook")
+
+    pages = []
+    for kind, entries in (("person", site.people), ("team", site.teams), ("role", site.roles)):
+        for ident in sorted(entries):
+            mine = duties[ident]
+            if kind == "person":
+                person = site.people[ident]
+                details = tuple((k, v) for k, v in (("Mail", person.email), ("Phone", person.phone)) if v)
+                members = tuple(people.who(x) for x in ([person.team] if person.team else []))
+                members += tuple(people.who(r) for r, role in sorted(site.roles.items()) if ident in role.held_by)
+            elif kind == "team":
+                team = site.teams[ident]
+                details = tuple((k, v) for k, v in (("Contact", team.contact), ("On call", team.oncall)) if v)
+                members = tuple(people.who(x) for x in people.people_of(ident))
+            else:
+                details = ()
+                members = tuple(people.who(x) for x in people.people_of(ident))
+            pages.append(DirectoryEntryPage(
+                directory_path(kind, ident), people.who(ident), kind, details, members,
+                tuple(mine["owns"]), tuple(mine["approves"]), tuple(mine["authorises"]),
+                tuple(mine["escalation"]), tuple(mine["runbook"]),
+            ))
+    return pages
+
+
+def rules_page() -> RulesPage:
+    return RulesPage(tuple(RuleRow(r.id, r.pillar, r.severity, r.summary, r.why, r.fix) for r in rules().values()))
+
+
+def _group_title(group: str) -> str:
+    return " / ".join(part.replace("-", " ").replace("_", " ").capitalize() for part in group.split("/"))
+
+
+def navigation(analysis: Analysis) -> tuple[NavItem, ...]:
+    groups: dict[str, list[NavItem]] = defaultdict(list)
+    for p in sorted(analysis.plans, key=lambda p: p.context.plan.title.lower()):
+        plan = p.context.plan
+        groups[p.loaded.group].append(NavItem(plan.title, children=(
+            NavItem("Plan", plan_path(plan.id)), NavItem("Rollback runbook", runbook_path(plan.id)),
+        )))
+    plan_items = list(groups.pop("", []))
+    plan_items += [NavItem(_group_title(g), children=tuple(items)) for g, items in sorted(groups.items())]
+    return (
+        NavItem("Portfolio", "index.md"),
+        NavItem("Plans", children=tuple(plan_items)),
+        NavItem("Release calendar", "calendar.md"),
+        NavItem("Pending approvals", "approvals.md"),
+        NavItem("Open dependencies", "dependencies.md"),
+        NavItem("Runbooks", "runbooks.md"),
+        NavItem("People and teams", "directory/index.md"),
+        NavItem("Readiness rules", "rules.md"),
+    )
+
+
+def site_views(analysis: Analysis) -> SiteViews:
+    site = analysis.project.site or SiteConfig()
+    people = Directory(site)
+    pages: list[Page] = [Page("index.md", "portfolio.md.j2", portfolio(analysis, site))]
+    books: dict[str, RunbookPage] = {}
+    for p in analysis.plans:
+        view: PlanPage = plan_page(p, people)
+        book = runbook_page(p, people)
+        books[p.context.plan.id] = book
+        pages += [Page(view.path, "plan.md.j2", view), Page(book.path, "runbook.md.j2", book)]
+    pages += [
+        Page("calendar.md", "calendar.md.j2", calendar(analysis)),
+        Page("approvals.md", "approvals.md.j2", pending_approvals(analysis, people)),
+        Page("dependencies.md", "dependencies.md.j2", open_dependencies(analysis, people)),
+        Page("runbooks.md", "runbooks.md.j2", runbooks(analysis, books)),
+        Page("rules.md", "rules.md.j2", rules_page()),
+        Page("directory/index.md", "directory.md.j2", DirectoryIndexPage(
+            tuple(people.who(x) for x in sorted(site.people)),
+            tuple(people.who(x) for x in sorted(site.teams)),
+            tuple(people.who(x) for x in sorted(site.roles)),
+        )),
+    ]
+    entries = directory_pages(analysis, people)
+    pages += [Page(e.path, "person.md.j2", e) for e in entries]
+    return SiteViews(site.site.title, site.site.organisation or "", tuple(pages), navigation(analysis),
+                     tuple(e.path for e in entries))
