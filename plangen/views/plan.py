@@ -345,7 +345,7 @@ def flowchart(analysis: PlanAnalysis) -> Flowchart:
         nodes.append(Node(back, f"Roll back to {target}", "stop", "rollback"))
         for phase in failing:
             edges.append(Edge(phase_node[phase.id], back, "on failure", dashed=True))
-    return Flowchart(f"Rollout of {plan.title}", "LR", tuple(nodes), tuple(edges))
+    return Flowchart(f"Rollout of {plan.title}", "TD", tuple(nodes), tuple(edges))
 
 
 def timeline(analysis: PlanAnalysis) -> Gantt:
