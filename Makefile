@@ -1,14 +1,19 @@
 # Two commands set everything up on a fresh machine:
-#   make site   build the example site from plans/ (for now: validate plans/)
+#   make site   build the example site from plans/ into site/
 #   make test   run the whole test suite
-# Each creates .venv and installs what it needs; nothing is installed globally.
+# Each creates .venv and installs what it needs: Python packages into .venv,
+# Mermaid (pinned, checked) from the npm registry into .cache/, and, for the
+# browser tests, Debian's chromium through apt.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PLANGEN_CACHE := $(CURDIR)/.cache/plangen
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test clean docs
+.PHONY: site test docs browser clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +22,19 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	touch $@
 
 site: $(STAMP)
-	$(BIN)/plangen validate plans site_config
+	$(BIN)/plangen build --out site
+	@echo "Open site/index.html through a web server, e.g.: $(BIN)/python -m http.server -d site"
 
-test: $(STAMP)
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
-
-clean:
-	rm -rf $(VENV) dist build .pytest_cache .hypothesis
 
 # Regenerate docs/rules.md from the rule registry (a test fails when it drifts).
 docs: $(STAMP)
 	$(BIN)/plangen lint --list-rules > docs/rules.md
+
+clean:
+	rm -rf $(VENV) dist build site site-src .cache .pytest_cache .hypothesis

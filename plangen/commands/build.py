@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 import click
 
-from plangen.commands.pipeline import Generated, generate
+from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
 from plangen.commands.report import emit, plural
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine
 from plangen.site.writer import check_output, publish, staging, write_tree
-from plangen.commands.pipeline import USER_TEMPLATES
 
 
 def protected() -> list[Path]:
@@ -31,12 +29,11 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
         click.echo(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})", err=True)
         return 1
     day = result.analysis.as_of
-    # Sitemaps carry the build date: pin it, so the same input gives the same bytes.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(datetime.combine(day, time(), timezone.utc).timestamp())))
+    epoch = int(datetime.combine(day, time(), timezone.utc).timestamp())  # the same input, the same bytes
     with staging(out) as stage:
         write_tree(stage / "src", result.files)
         click.echo(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...", err=True)
-        warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict)
+        warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch)
         for message in warnings:
             click.echo(f"mkdocs: {message}", err=True)
         write_tree(stage / "site", result.exports)

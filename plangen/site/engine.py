@@ -6,6 +6,9 @@ Swapping the engine (Zensical, ProperDocs) means changing this file only.
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from plangen.errors import PlangenError
@@ -20,7 +23,21 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build(config_file: Path, site_dir: Path, *, strict: bool) -> list[str]:
+@contextmanager
+def _source_date(epoch: int | None) -> Iterator[None]:
+    """MkDocs dates the sitemap with SOURCE_DATE_EPOCH: pin it for this build
+    only (an explicit setting by the user wins)."""
+    if epoch is None or "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None) -> list[str]:
     """Build the site; returns MkDocs' warnings. With `strict`, any warning fails."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -33,7 +50,8 @@ def build(config_file: Path, site_dir: Path, *, strict: bool) -> list[str]:
         config = load_config(str(config_file.absolute()), site_dir=str(site_dir.absolute()), strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            mkdocs_build(config)
+            with _source_date(epoch):
+                mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as exc:

@@ -1,0 +1,105 @@
+"""Publishing safety: refused folders, failed builds, the previous site untouched."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from plangen.errors import PlangenError
+from plangen.site.writer import MARKER, check_output, publish, staging
+from site_helpers import AS_OF, plangen, project_copy
+
+pytestmark = pytest.mark.slow
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = project_copy(tmp_path_factory.mktemp("publish"))
+    result = plangen("build", "--as-of", AS_OF, "--out", "site", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.mark.parametrize("out", ["/", "~", ".", "plans", "site_config", ".."])
+def test_dangerous_output_folders_are_refused(project: Path, out: str) -> None:
+    before = _digest(project)
+    result = plangen("build", "--as-of", AS_OF, "--out", str(Path(out).expanduser()), cwd=project)
+    assert result.returncode == 1
+    assert "refusing to replace" in result.stderr and "Traceback" not in result.stderr
+    assert _digest(project) == before
+
+
+def test_a_symlink_is_refused(project: Path, tmp_path: Path) -> None:
+    (project / "link").symlink_to(tmp_path)
+    result = plangen("build", "--as-of", AS_OF, "--out", "link", cwd=project)
+    assert result.returncode == 1 and "symbolic link" in result.stderr
+    (project / "link").unlink()
+
+
+def test_a_foreign_non_empty_folder_is_refused(project: Path) -> None:
+    foreign = project / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    result = plangen("build", "--as-of", AS_OF, "--out", "mine", cwd=project)
+    assert result.returncode == 1 and "plangen did not create it" in result.stderr
+    assert (foreign / "notes.txt").read_text() == "keep me"
+
+
+def test_invalid_plans_leave_the_previous_site_untouched(project: Path) -> None:
+    before = _digest(project / "site")
+    bad = project / "plans" / "zz-broken.yaml"
+    bad.write_text("format: plangen/v1\ntitle: [\n", encoding="utf-8")
+    try:
+        result = plangen("build", "--as-of", AS_OF, "--out", "site", cwd=project)
+    finally:
+        bad.unlink()
+    assert result.returncode == 1 and "nothing was built or changed" in result.stderr
+    assert _digest(project / "site") == before
+    assert not [p for p in project.iterdir() if ".plangen-" in p.name and not p.name.endswith("lock")]
+
+
+def test_a_build_failing_inside_mkdocs_leaves_the_previous_site_untouched(project: Path) -> None:
+    before = _digest(project / "site")
+    templates = project / "templates"
+    templates.mkdir()
+    # A user template with a broken link: MkDocs --strict fails half-way through the build.
+    (templates / "rules.md.j2").write_text("# Rules\n\n[broken](no-such-page.md)\n", encoding="utf-8")
+    try:
+        result = plangen("build", "--strict", "--as-of", AS_OF, "--out", "site", cwd=project)
+    finally:
+        (templates / "rules.md.j2").unlink()
+        templates.rmdir()
+    assert result.returncode == 1 and "no-such-page.md" in result.stderr
+    assert _digest(project / "site") == before
+    assert not [p for p in project.iterdir() if ".plangen-" in p.name and not p.name.endswith("lock")]
+
+
+def test_publish_replaces_the_old_folder_whole(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    for version in ("one", "two"):
+        with staging(out) as stage:
+            ready = stage / "ready"
+            ready.mkdir()
+            (ready / f"{version}.html").write_text(version)
+            publish(ready, out)
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "two.html"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.plangen-") and "lock" not in p.name] == []
+
+
+def test_check_output_accepts_a_new_or_own_folder(tmp_path: Path) -> None:
+    check_output(tmp_path / "new", protected=[tmp_path / "plans"])
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / MARKER).write_text("")
+    (own / "index.html").write_text("")
+    check_output(own, protected=[tmp_path / "plans"])
+    (own / MARKER).unlink()
+    with pytest.raises(PlangenError):
+        check_output(own, protected=[tmp_path / "plans"])

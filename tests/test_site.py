@@ -1,0 +1,162 @@
+"""The example site, built by real MkDocs + Material, checked file by file."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from site_helpers import AS_OF, parse, plangen, project_copy
+
+pytestmark = pytest.mark.slow
+
+PLAN_IDS = ["invoice-risk-review", "meeting-notes-summariser", "vendor-risk-screening", "reply-drafts-model-swap"]
+PLAN_SECTIONS = ["overview", "readiness", "rollout", "phases", "integration", "dependencies", "approvals",
+                 "authority", "safeguards", "monitoring", "validation", "evidence", "rollback"]
+RUNBOOK_SECTIONS = ["triggers", "steps", "continuity", "communication", "escalation", "triage", "authority"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = project_copy(tmp_path_factory.mktemp("project"))
+    result = plangen("build", "--strict", "--as-of", AS_OF, "--out", "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_strict_build_of_the_examples_passes(built: Path) -> None:
+    assert (built / "index.html").is_file()
+    assert (built / ".plangen-output").is_file()
+
+
+@pytest.mark.parametrize("plan_id", PLAN_IDS)
+def test_every_plan_page_has_every_section(built: Path, plan_id: str) -> None:
+    tree = parse(built / "plans" / plan_id / "index.html")
+    assert set(PLAN_SECTIONS) <= tree.ids
+
+
+@pytest.mark.parametrize("plan_id", PLAN_IDS)
+def test_every_runbook_is_at_its_stable_url_with_every_section(built: Path, plan_id: str) -> None:
+    page = built / "plans" / plan_id / "runbook" / "index.html"
+    tree = parse(page)
+    assert set(RUNBOOK_SECTIONS) <= tree.ids
+    text = " ".join(tree.text)
+    assert text.index("Triggers") < text.index("Steps")  # triggers come first
+
+
+def test_runbook_shows_the_steps_exactly_as_written(built: Path) -> None:
+    import yaml
+
+    plan = yaml.safe_load((REPO / "plans" / "support" / "reply-drafts-model-swap.yaml").read_text(encoding="utf-8"))
+    tree = parse(built / "plans" / "reply-drafts-model-swap" / "runbook" / "index.html")
+    text = " ".join(" ".join(tree.text).split())
+    positions = []
+    for n, step in enumerate(plan["rollback"]["steps"], start=1):
+        positions.append(text.index(f"Step {n}: {step['do']}"))
+        assert step["command"] in text and step["expect"] in text
+    assert positions == sorted(positions)
+    codes = [a for tag, a in tree.elements if tag == "code"]
+    assert codes  # commands are in code blocks
+
+
+def test_pages_across_plans_exist(built: Path) -> None:
+    for page in ["calendar", "approvals", "dependencies", "runbooks", "rules", "directory"]:
+        assert (built / page / "index.html").is_file(), page
+    for kind, ident in [("people", "sam.k"), ("teams", "ml-platform"), ("roles", "release-manager")]:
+        text = " ".join(parse(built / "directory" / kind / ident / "index.html").text)
+        assert "Approves" in text and "May authorise" in text and "On the escalation path" in text
+
+
+def test_pending_approvals_are_grouped_by_approver(built: Path) -> None:
+    text = " ".join(" ".join(parse(built / "approvals" / "index.html").text).split())
+    assert "Change advisory board" in text and "Steering committee go decision" in text
+    assert "Data protection impact assessment" not in text  # granted
+
+
+def test_the_sidebar_is_not_flat(built: Path) -> None:
+    # Plans sit in sections by folder; directory pages are reached from indexes only.
+    tree = parse(built / "index.html")
+    nav_links = [a.get("href") for tag, a in tree.elements if tag == "a" and "md-nav__link" in (a.get("class") or "")]
+    assert not any("directory/people/" in (h or "") for h in nav_links)
+
+
+def test_no_page_requests_anything_outside_the_site(built: Path) -> None:
+    bad = []
+    for page in built.rglob("*.html"):
+        for tag, attrs in parse(page).elements:
+            for name in ("src", "href"):
+                value = attrs.get(name) or ""
+                loads = tag in ("script", "img", "iframe", "source", "audio", "video", "embed") or (
+                    tag == "link" and attrs.get("rel") not in ("canonical",))
+                if loads and name in attrs and re.match(r"^(https?:)?//", value):
+                    bad.append((page.relative_to(built).as_posix(), tag, value))
+    for css in built.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", css.read_text(encoding="utf-8")):
+            bad.append((css.name, "css", url))
+    assert bad == []
+
+
+def test_mermaid_is_the_pinned_local_copy(built: Path) -> None:
+    mermaid = built / "assets" / "vendor" / "mermaid.min.js"
+    assert mermaid.stat().st_size > 1_000_000
+    page = parse(built / "index.html")
+    scripts = [a.get("src") or "" for tag, a in page.elements if tag == "script"]
+    assert any(s.endswith("assets/vendor/mermaid.min.js") for s in scripts)
+
+
+def test_exports_beside_the_html(built: Path) -> None:
+    data = json.loads((built / "plans.json").read_text(encoding="utf-8"))
+    assert data["as_of"] == AS_OF
+    assert sorted(p["id"] for p in data["plans"]) == sorted(PLAN_IDS)
+    invoice = next(p for p in data["plans"] if p["id"] == "invoice-risk-review")
+    assert [ph["go"] for ph in invoice["phases"]] == ["ready", "blocked", "blocked", "blocked"]
+    assert invoice["plan"]["release_window"]["freezes"][0]["from"] == "2026-12-20"
+    schema = json.loads((built / "schema.json").read_text(encoding="utf-8"))
+    assert "rollout" in schema["properties"]
+    ics = (built / "calendar.ics").read_bytes().decode("utf-8")
+    assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
+    assert "UID:invoice-risk-review.shadow@plangen\r\n" in ics
+    assert "DTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261206\r\n" in ics
+    assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+
+
+def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    result = plangen("build", "--strict", "--as-of", AS_OF, "--out", "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    second = project / "site"
+    first_files = sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file())
+    second_files = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert first_files == second_files
+    match, mismatch, errors = filecmp.cmpfiles(built, second, [str(p) for p in first_files], shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+def test_render_output_builds_with_plain_mkdocs(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    result = plangen("render", "--as-of", AS_OF, "--out", "rendered", cwd=project)
+    assert result.returncode == 0, result.stderr
+    import subprocess
+    import sys
+
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    done = subprocess.run([str(mkdocs), "build", "--strict", "-f", "rendered/mkdocs.yml", "-d", "../out"],
+                          cwd=project, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""})
+    assert done.returncode == 0, done.stderr
+    assert (project / "out" / "plans" / "invoice-risk-review" / "runbook" / "index.html").is_file()
+
+
+def test_offline_build_works_from_the_file_system(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    result = plangen("build", "--offline", "--as-of", AS_OF, "--out", "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert (site / "plans" / "invoice-risk-review" / "runbook.html").is_file()  # no directory URLs on file://
+    assert (site / "search" / "search_index.js").is_file()
+    scripts = [a.get("src") or "" for t, a in parse(site / "index.html").elements if t == "script"]
+    assert any("iframe-worker-shim.js" in s for s in scripts)
+    assert not any(re.match(r"^(https?:)?//", s) for s in scripts)
