@@ -160,3 +160,30 @@ def test_offline_build_works_from_the_file_system(tmp_path: Path) -> None:
     scripts = [a.get("src") or "" for t, a in parse(site / "index.html").elements if t == "script"]
     assert any("iframe-worker-shim.js" in s for s in scripts)
     assert not any(re.match(r"^(https?:)?//", s) for s in scripts)
+
+
+def test_the_site_shows_the_same_findings_as_the_cli(built: Path) -> None:
+    result = plangen("lint", "--as-of", AS_OF, "--format", "json")
+    findings = json.loads(result.stdout)
+    assert findings
+    for f in findings:
+        if f["rule"] == "unused-waiver":
+            continue  # a note about the plan file itself, not about readiness
+        plan_id = Path(f["file"]).stem
+        text = " ".join(" ".join(parse(built / "plans" / plan_id / "index.html").text).split())
+        assert f"{f['severity']} {f['rule']}: {f['message']} (line {f['line']})" in text
+    home = " ".join(" ".join(parse(built / "index.html").text).split())
+    assert "2 warning(s)" in home  # the notes summariser's open warnings, on the portfolio
+
+
+def test_strict_build_stops_on_a_readiness_error(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    plan = project / "plans" / "internal" / "meeting-notes-summariser.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text[: text.index("rollback:\n  target")] + text[text.index("support:\n"):], encoding="utf-8")
+    assert plangen("build", "--as-of", AS_OF, "--out", "site", cwd=project).returncode == 0
+    before = sorted(p.name for p in (project / "site").iterdir())
+    result = plangen("build", "--strict", "--as-of", AS_OF, "--out", "site", cwd=project)
+    assert result.returncode == 1
+    assert "error rollback-triggers" in result.stdout and "nothing was built or changed" in result.stderr
+    assert sorted(p.name for p in (project / "site").iterdir()) == before

@@ -18,7 +18,7 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateRuntimeError, Undefined, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -37,13 +37,15 @@ class Md(str):
 def _finalize(value: Any) -> str:
     if isinstance(value, Md):
         return value
+    if isinstance(value, Undefined):
+        return str(value)  # StrictUndefined raises, naming what is missing
     if isinstance(value, bool) or value is None:
-        raise TypeError(f"a template printed {value!r}; test it with 'if' instead")
+        raise TemplateRuntimeError(f"a template printed {value!r}; test it with 'if' instead")
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, str):
         return escape.md_inline(value)
-    raise TypeError(f"a template printed a {type(value).__name__}; print one of its fields")
+    raise TemplateRuntimeError(f"a template printed a {type(value).__name__}; print one of its fields")
 
 
 def _relative(page: str, target: str, anchor: str = "") -> str:

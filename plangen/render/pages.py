@@ -23,6 +23,13 @@ def render_pages(views: SiteViews, env: SandboxedEnvironment) -> dict[str, str]:
 
 
 def _template_message(exc: TemplateError, name: str) -> str:
-    where = getattr(exc, "filename", None) or name
-    line = getattr(exc, "lineno", None)
+    """file:line of the template, from the error (syntax) or from the frames
+    Jinja maps back onto template lines (runtime)."""
+    where, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            where, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    where = where or name
     return f"{where}:{line}: template error: {exc.message}" if line else f"{where}: template error: {exc.message}"

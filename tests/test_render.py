@@ -1,0 +1,109 @@
+"""Rendering: golden Markdown of the examples, template overrides, escaping in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, REPO
+from site_helpers import AS_OF, plangen, project_copy
+
+GOLDEN = CASES / "render"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = project_copy(tmp_path_factory.mktemp("render"))
+    result = plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project / "out"
+
+
+def _markdown(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(root.rglob("*.md"))}
+
+
+def test_golden_markdown_of_the_examples(rendered: Path, update_goldens: bool) -> None:
+    actual = _markdown(rendered / "docs")
+    actual["mkdocs.yml"] = (rendered / "mkdocs.yml").read_text(encoding="utf-8")
+    if update_goldens:
+        for path, text in actual.items():
+            target = GOLDEN / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    expected = _markdown(GOLDEN)
+    expected["mkdocs.yml"] = (GOLDEN / "mkdocs.yml").read_text(encoding="utf-8")
+    assert sorted(actual) == sorted(expected)
+    for path in expected:
+        assert actual[path] == expected[path], f"{path} differs; review, then pytest --update-goldens"
+
+
+def test_a_user_template_extends_a_builtin_one(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    (project / "templates").mkdir()
+    (project / "templates" / "plan.md.j2").write_text(
+        '{% extends "!builtin/plan.md.j2" %}\n{% block evidence %}## Audit { #evidence }\n\n'
+        "Kept by {{ page.owner.ref.label }}.\n\n{% endblock %}\n", encoding="utf-8")
+    (project / "templates" / "runbooks.md.j2").write_text("# Our runbooks\n", encoding="utf-8")
+    result = plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = (project / "out" / "docs" / "plans" / "invoice-risk-review" / "index.md").read_text(encoding="utf-8")
+    assert "## Audit { #evidence }\n\nKept by Priya Nair." in page
+    assert "## Overview { #overview }" in page  # the rest of the built-in template is kept
+    assert (project / "out" / "docs" / "runbooks.md").read_text(encoding="utf-8") == "# Our runbooks\n"
+
+
+@pytest.mark.parametrize(("template", "message"), [
+    ("# {{ page.no_such_field }}\n", "plan.md.j2:1: template error: "),
+    ("# ok\n{% if %}\n", "plan.md.j2:2: template error: "),
+    ("{{ ''.__class__.__mro__ }}\n", "plan.md.j2:1: template error: "),
+])
+def test_template_errors_name_the_file_and_line(tmp_path: Path, template: str, message: str) -> None:
+    project = project_copy(tmp_path)
+    (project / "templates").mkdir()
+    (project / "templates" / "plan.md.j2").write_text(template, encoding="utf-8")
+    result = plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "out").exists()
+
+
+def test_site_config_mkdocs_yml_is_merged_over_the_base(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    (project / "site_config" / "mkdocs.yml").write_text(
+        "theme:\n  palette:\n    primary: teal\nextra:\n  analytics: null\n", encoding="utf-8")
+    result = plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project)
+    assert result.returncode == 0, result.stderr
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: suffix)
+    config = yaml.load((project / "out" / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
+    assert config["theme"]["palette"] == {"primary": "teal"}  # the project's value wins
+    assert config["theme"]["font"] is False and config["theme"]["name"] == "material"  # the base stays
+    assert config["markdown_extensions"][6]["pymdownx.superfences"]["custom_fences"][0]["format"] == \
+        "pymdownx.superfences.fence_code_format"
+
+
+def test_cdn_mermaid_is_a_deliberate_choice(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    site = project / "site_config" / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace(
+        "  organisation: Example Corp\n", "  organisation: Example Corp\n  mermaid: cdn\n"), encoding="utf-8")
+    result = plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "mermaid.min.js" not in (project / "out" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert not (project / "out" / "docs" / "assets" / "vendor").exists()
+
+
+def test_npm_missing_is_a_clear_error_never_a_cdn(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    result = plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project,
+                     env={"PLANGEN_CACHE": str(tmp_path / "empty-cache"), "PATH": str(Path(REPO / ".no-bin"))})
+    assert result.returncode == 1
+    assert "npm is needed once" in result.stderr and "install Node.js and npm" in result.stderr
+    assert not (project / "out").exists()
