@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from browser_helpers import chromium, open_page, serve, wait_for_diagrams  # noqa: F401  (chromium: a fixture)
 from conftest import CASES, REPO
 from site_helpers import AS_OF, Tree, plangen, project_copy
 
@@ -57,12 +58,14 @@ def _set(data: dict, path: tuple, value: object) -> None:
     node[path[-1]] = value
 
 
-def _plan_with(text: str, ident: str) -> str:
+def _plan_with(text: str, ident: str, owner: str) -> str:
     data = copy.deepcopy(BASE)
     data["id"] = ident
     data.pop("waivers")
     for path, _ in FIELDS:
         _set(data, path, text)
+    data["owner"] = owner  # a person whose name and phone are the hostile text too
+    data["rollback"]["steps"][0]["owner"] = owner
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
 
 
@@ -75,9 +78,16 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = project_copy(tmp_path_factory.mktemp("hostile"))
     folder = project / "plans" / "hostile"
     folder.mkdir()
+    site = yaml.safe_load((project / "site_config" / "site.yaml").read_text(encoding="utf-8"))
+    site["site"]["title"] = "Plans </title><script>alert(1)</script> & co"
+    site["site"]["organisation"] = "<img src=x onerror=alert(1)> Corp"
     for case in STRINGS:
         if case["expect"] == "literal":
-            (folder / f"{case['id']}.yaml").write_text(_plan_with(_text(case), f"h-{case['id']}"), encoding="utf-8")
+            owner = f"hp.{case['id']}"
+            site["people"][owner] = {"name": _text(case), "phone": _text(case)}
+            (folder / f"{case['id']}.yaml").write_text(_plan_with(_text(case), f"h-{case['id']}", owner),
+                                                       encoding="utf-8")
+    (project / "site_config" / "site.yaml").write_text(yaml.safe_dump(site, allow_unicode=True), encoding="utf-8")
     for case in URLS:
         if "href" in case["expect"]:
             data = copy.deepcopy(BASE)
@@ -122,6 +132,18 @@ class Article(Tree):
             super().handle_data(data)
 
 
+def _assert_page_inert(path: Path) -> None:
+    """Outside the article too (title, nav, header, footer): nothing the plan
+    wrote became an element, a handler or a script."""
+    tree = Tree()
+    tree.feed(path.read_text(encoding="utf-8"))
+    for tag, attrs in tree.elements:
+        assert tag not in ("iframe", "img", "object", "embed"), (path, tag, attrs)
+        assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)
+    source = path.read_text(encoding="utf-8")
+    assert "<script>alert" not in source and "alert(1)</script>" not in source.replace("&lt;/script&gt;", "")
+
+
 def _article(path: Path) -> Article:
     tree = Article()
     tree.feed(path.read_text(encoding="utf-8"))
@@ -143,6 +165,10 @@ def _assert_inert(tree: Article, where: str) -> None:
 def test_hostile_text_is_shown_literally(hostile_site: Path, case: dict) -> None:
     text = _text(case)
     plan_dir = hostile_site / "plans" / f"h-{case['id']}"
+    person = hostile_site / "directory" / "people" / f"hp.{case['id']}" / "index.html"
+    for page in (plan_dir / "index.html", plan_dir / "runbook" / "index.html", person, hostile_site / "index.html"):
+        _assert_page_inert(page)
+    assert _norm(text) in _norm(" ".join(_article(person).text))
     for page, where in ((plan_dir / "index.html", "P"), (plan_dir / "runbook" / "index.html", "R")):
         tree = _article(page)
         _assert_inert(tree, f"{case['id']} {where}")
@@ -186,6 +212,19 @@ def test_unsafe_links_are_refused_at_their_line(tmp_path: Path, case: dict) -> N
     assert result.returncode == 1
     (line,) = result.stdout.splitlines()[:1]
     assert line.startswith(f"p.yaml:{_line_of(plan, 'registry')}:") and case["expect"]["error"] in line, line
+
+
+def test_hostile_pages_render_in_the_browser(chromium, hostile_site: Path) -> None:  # noqa: F811
+    """Every diagram still draws (no Mermaid error), and nothing runs or loads."""
+    with serve(hostile_site) as base:
+        for case in [c for c in STRINGS if c["expect"] == "literal"]:
+            ctx, page, seen = open_page(chromium, f"{base}plans/h-{case['id']}/")
+            diagrams = wait_for_diagrams(page)
+            dialogs = page.evaluate("() => window.__dialogs || 0")
+            ctx.close()
+            assert seen == {"errors": [], "failed": [], "outside": []}, case["id"]
+            assert diagrams and all(d["svg"] and "Syntax error" not in d["text"] for d in diagrams), case["id"]
+            assert dialogs == 0
 
 
 def test_the_corpus_is_big_enough() -> None:

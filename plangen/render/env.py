@@ -14,7 +14,10 @@ StrictUndefined, so a template typo is an error, not an empty string.
 
 from __future__ import annotations
 
+import html
+import json
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,9 @@ from plangen.render.mermaid import (
 )
 from plangen.views.base import Link, Ref, Who
 from plangen.views.diagrams import Flowchart, Gantt
+
+
+_SPACE = re.compile(r"\s+")
 
 
 class Md(str):
@@ -95,6 +101,13 @@ def _code(text: str, lang: str = "text", indent: int = 0) -> Md:
     return Md(escape.code_block(text, lang).replace("\n", "\n" + " " * indent))
 
 
+def _front_matter(title: str) -> Md:
+    """The page's title for MkDocs: the theme prints it as HTML (in <title>,
+    the nav, the breadcrumbs), so it is HTML-escaped here, and JSON-quoted,
+    which YAML reads as a plain string."""
+    return Md(f"---\ntitle: {json.dumps(html.escape(_SPACE.sub(' ', str(title)).strip()))}\n---\n\n")
+
+
 def _trusted_md(value: str) -> Md:
     """Markdown that plangen generated itself (never plan text)."""
     return Md(value)
@@ -119,6 +132,7 @@ def make_env(user_templates: Path | None, builtin_templates: Path) -> SandboxedE
         link=_link,
         code=_code,
         diagram=_diagram,
+        front_matter=_front_matter,
         trusted_md=_trusted_md,
     )
     return env

@@ -8,6 +8,7 @@ merged, lists replaced, as MkDocs' INHERIT does. MkDocs-specific YAML tags
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,14 +84,15 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _nav(items: tuple[NavItem, ...]) -> list[Any]:
-    return [{item.title: item.path if item.path else _nav(item.children)} for item in items]
+    # MkDocs themes print nav titles as HTML: plan titles must arrive escaped.
+    return [{html.escape(item.title): item.path if item.path else _nav(item.children)} for item in items]
 
 
 def generated(views: SiteViews, *, offline: bool, mermaid_cdn: bool) -> dict[str, Any]:
     """What plangen itself contributes to mkdocs.yml."""
     scripts = ([] if mermaid_cdn else [f"{VENDOR}/mermaid.min.js"]) + [f"{OWN}/mermaid-init.js"]
     config: dict[str, Any] = {
-        "site_name": views.title,
+        "site_name": html.escape(views.title),  # printed as HTML by the theme
         "docs_dir": "docs",
         "nav": _nav(views.nav),
         "not_in_nav": "\n".join(f"/{path}" for path in views.hidden),
@@ -98,7 +100,7 @@ def generated(views: SiteViews, *, offline: bool, mermaid_cdn: bool) -> dict[str
         "extra_javascript": scripts,
     }
     if views.organisation:
-        config["copyright"] = views.organisation
+        config["copyright"] = html.escape(views.organisation)
     if offline:
         # Search from file://: the offline plugin inlines the index; the shim
         # it needs comes from the local copy, not from a CDN.
