@@ -103,3 +103,17 @@ def test_check_output_accepts_a_new_or_own_folder(tmp_path: Path) -> None:
     (own / MARKER).unlink()
     with pytest.raises(PlangenError):
         check_output(own, protected=[tmp_path / "plans"])
+
+
+def test_concurrent_builds_into_the_same_folder_leave_one_whole_site(project: Path) -> None:
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "plangen", "build", "--as-of", AS_OF, "--out", "site"]
+    runs = [subprocess.Popen(cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    codes = [r.wait(timeout=600) for r in runs]
+    assert codes == [0, 0, 0]
+    site = project / "site"
+    assert (site / MARKER).is_file() and (site / "index.html").is_file()
+    assert (site / "plans" / "invoice-risk-review" / "runbook" / "index.html").is_file()
+    assert not [p for p in project.iterdir() if ".plangen-" in p.name and not p.name.endswith("lock")]
