@@ -95,3 +95,19 @@ def serve(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def search(page, query: str) -> list[str]:  # noqa: ANN001
+    """Type into Material's search and return the result links. The search
+    index loads in a worker; a query typed before it is ready is dropped, so
+    type it again until results show."""
+    box = page.locator("input.md-search__input")
+    for _ in range(15):
+        box.fill("")
+        box.press_sequentially(query)  # real key events: the search listens for keys
+        try:
+            page.wait_for_selector(".md-search-result__item", state="attached", timeout=2000)
+            return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+        except Exception:  # noqa: BLE001  (playwright's TimeoutError: not ready yet, type again)
+            continue
+    return []

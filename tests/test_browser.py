@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import chromium, open_page, serve, wait_for_diagrams  # noqa: F401  (chromium: a fixture)
+from browser_helpers import chromium, open_page, search, serve, wait_for_diagrams  # noqa: F401  (chromium: a fixture)
 from site_helpers import AS_OF, plangen, project_copy
 
 pytestmark = pytest.mark.slow
@@ -80,9 +80,7 @@ def test_offline_site_works_from_file_urls(chromium, tmp_path: Path) -> None:
     url = (project / "site" / "plans" / "invoice-risk-review" / "index.html").as_uri()
     ctx, page, seen = open_page(chromium, url)
     diagrams = wait_for_diagrams(page)
-    page.fill("input.md-search__input", "redeploy")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    results = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    results = search(page, "redeploy")
     ctx.close()
     assert diagrams and all(d["svg"] for d in diagrams)
     assert any("runbook.html" in r for r in results)
