@@ -169,6 +169,10 @@ def test_hostile_text_is_shown_literally(hostile_site: Path, case: dict) -> None
     for page in (plan_dir / "index.html", plan_dir / "runbook" / "index.html", person, hostile_site / "index.html"):
         _assert_page_inert(page)
     assert _norm(text) in _norm(" ".join(_article(person).text))
+    for page in (plan_dir / "index.html", person):
+        article = _article(page)
+        assert article.elements[1][0] == "h1", (case["id"], article.elements[:3])  # no front matter shown as text
+        assert "title:" not in " ".join(article.text)
     for page, where in ((plan_dir / "index.html", "P"), (plan_dir / "runbook" / "index.html", "R")):
         tree = _article(page)
         _assert_inert(tree, f"{case['id']} {where}")

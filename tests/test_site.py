@@ -187,3 +187,19 @@ def test_strict_build_stops_on_a_readiness_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "error rollback-triggers" in result.stdout and "nothing was built or changed" in result.stderr
     assert sorted(p.name for p in (project / "site").iterdir()) == before
+
+
+def test_the_portfolio_lists_every_plan_in_a_table(built: Path) -> None:
+    tree = parse(built / "index.html")
+    rows = [a for tag, a in tree.elements if tag == "tr"]
+    assert len(rows) == 1 + len(PLAN_IDS)  # the header and one row per plan
+    text = " ".join(tree.text)
+    assert "|" not in text  # no table syntax left over as text
+
+
+@pytest.mark.parametrize("page", ["index.html", "plans/invoice-risk-review/index.html",
+                                  "plans/invoice-risk-review/runbook/index.html", "directory/people/sam.k/index.html"])
+def test_page_titles_come_from_front_matter_not_from_leftover_text(built: Path, page: str) -> None:
+    source = (built / page).read_text(encoding="utf-8")
+    assert "title:" not in " ".join(parse(built / page).text)
+    assert re.search(r"<title>[^<]+ - Release plans</title>", source)

@@ -74,3 +74,21 @@ class PlanContext:
             return []
         last = last or first
         return [i for i, f in enumerate(window.freezes) if first <= f.to and f.from_ <= last]
+
+
+def scope_excess(phase: Phase, approval: Approval) -> list[str]:
+    """How a phase exceeds what an approval covers (empty: it does not). A
+    phase with no regions is unrestricted, so it exceeds any regional approval."""
+    covers = approval.covers
+    if covers is None:
+        return []
+    out = []
+    if covers.regions:
+        outside = [r for r in phase.regions if r not in covers.regions]
+        if not phase.regions:
+            out.append(f"all regions (approved: {', '.join(covers.regions)})")
+        elif outside:
+            out.append(f"regions {', '.join(outside)} (approved: {', '.join(covers.regions)})")
+    if covers.max_traffic is not None and phase.traffic is not None and phase.traffic > covers.max_traffic:
+        out.append(f"traffic {phase.traffic:g}% (approved: {covers.max_traffic:g}%)")
+    return out

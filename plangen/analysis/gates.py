@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from plangen.analysis.context import PlanContext
+from plangen.analysis.context import PlanContext, scope_excess
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class Gate:
 
 
 def phase_gates(ctx: PlanContext) -> dict[str, Gate]:
-    """Gate state of every phase as of the build date."""
+    """Gate state of every phase as of the build date: approvals granted, in
+    date and in scope; checks passed; dependencies done; outside freezes."""
     window = ctx.plan.release_window
     out = {}
     for phase in ctx.plan.rollout.phases:
@@ -36,6 +37,9 @@ def phase_gates(ctx: PlanContext) -> dict[str, Gate]:
                 blockers.append(Blocker("approval", a.id, f"approval '{a.name}' is {a.status}"))
             elif a.expires_on is not None and a.expires_on < ctx.as_of:
                 blockers.append(Blocker("approval", a.id, f"approval '{a.name}' expired on {a.expires_on}"))
+            excess = scope_excess(phase, a)
+            if excess:
+                blockers.append(Blocker("approval", a.id, f"exceeds the scope of approval '{a.name}': {'; '.join(excess)}"))
         for c in ctx.checks_for(phase.id):
             if c.status not in ("passed", "waived"):
                 blockers.append(Blocker("check", c.id, f"check '{c.check}' is {c.status}"))

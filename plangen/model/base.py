@@ -157,6 +157,18 @@ def check_url(value: str) -> str:
     return value
 
 
+def is_web_url(text: str) -> bool:
+    """Free-text locations (contacts, evidence places) are linked only when
+    they are exactly a valid http(s) URL."""
+    if not text.startswith(("https://", "http://")):
+        return False
+    try:
+        check_url(text)
+    except PydanticCustomError:
+        return False
+    return True
+
+
 def duration_delta(text: str) -> timedelta:
     """'5d' -> timedelta(days=5). The text was validated by `Duration`."""
     return int(text[:-1]) * _UNITS[text[-1]]

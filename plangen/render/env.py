@@ -25,6 +25,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from plangen.model.base import is_web_url
 from plangen.render import escape
 from plangen.render.mermaid import (
     fence, flowchart_source, flowchart_table, gantt_source, gantt_table, too_big,
@@ -104,8 +105,15 @@ def _code(text: str, lang: str = "text", indent: int = 0) -> Md:
 def _front_matter(title: str) -> Md:
     """The page's title for MkDocs: the theme prints it as HTML (in <title>,
     the nav, the breadcrumbs), so it is HTML-escaped here, and JSON-quoted,
-    which YAML reads as a plain string."""
-    return Md(f"---\ntitle: {json.dumps(html.escape(_SPACE.sub(' ', str(title)).strip()))}\n---\n\n")
+    which YAML reads as a plain string (non-ASCII kept as it is: YAML has no
+    surrogate-pair escapes for emoji)."""
+    quoted = json.dumps(html.escape(_SPACE.sub(" ", str(title)).strip()), ensure_ascii=False)
+    return Md(f"---\ntitle: {quoted}\n---\n\n")
+
+
+def _contacts(items: tuple[str, ...]) -> Md:
+    """Ways to reach someone, on one line: web addresses linked, the rest text."""
+    return Md(" · ".join(escape.md_link(x, x) if is_web_url(x) else escape.md_inline(x) for x in items))
 
 
 def _trusted_md(value: str) -> Md:
@@ -133,6 +141,7 @@ def make_env(user_templates: Path | None, builtin_templates: Path) -> SandboxedE
         code=_code,
         diagram=_diagram,
         front_matter=_front_matter,
+        contacts=_contacts,
         trusted_md=_trusted_md,
     )
     return env

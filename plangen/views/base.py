@@ -36,7 +36,7 @@ class Who:
     id: str
     kind: str  # person | team | role
     ref: Ref
-    contact: str  # one line: mail, channel, extension, on-call ("" if none)
+    contacts: tuple[str, ...]  # mail, channel, extension, on-call: free text, linked when a web URL
     people: tuple[str, ...]  # names of the people behind it
 
 
@@ -74,24 +74,35 @@ class Directory:
         entry = site.people.get(ident) or site.teams.get(ident) or site.roles.get(ident)
         return entry.name if entry is not None else ident
 
-    def contact(self, ident: str) -> str:
+    def contacts(self, ident: str) -> tuple[str, ...]:
         site = self.site
         if ident in site.people:
             person = site.people[ident]
-            return " · ".join(x for x in (person.email, person.phone) if x)
+            return tuple(x for x in (person.email, person.phone) if x)
         if ident in site.teams:
             team = site.teams[ident]
-            return " · ".join(x for x in (team.contact, f"on call: {team.oncall}" if team.oncall else None) if x)
-        holders = [f"{self.name(p)} ({self.contact(p)})" if self.contact(p) else self.name(p)
-                   for p in self.people_of(ident)]
-        return "; ".join(holders)
+            return tuple(x for x in (team.contact, team.oncall) if x)
+        # a role: reach the people who hold it
+        return tuple(
+            f"{self.name(p)}: {', '.join(self.contacts(p))}" if self.contacts(p) else self.name(p)
+            for p in self.people_of(ident)
+        )
 
     def who(self, ident: str) -> Who:
         kind = self.kind(ident)
         return Who(
-            ident, kind, Ref(self.name(ident), directory_path(kind, ident)), self.contact(ident),
+            ident, kind, Ref(self.name(ident), directory_path(kind, ident)), self.contacts(ident),
             tuple(self.name(p) for p in self.people_of(ident)),
         )
+
+
+def status_icon(status: str) -> str:
+    """A sign beside a status word, so colour is never the only signal."""
+    if status in ("granted", "passed", "waived", "done", "complete"):
+        return "✅"
+    if status in ("rejected", "expired", "failed", "blocked", "rolled-back"):
+        return "❌"
+    return "⏳"
 
 
 def plan_path(plan_id: str) -> str:

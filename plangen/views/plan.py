@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pydantic_core import PydanticCustomError
-
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.gates import Gate
 from plangen.analysis.registry import PILLARS, rules
 from plangen.errors import Finding
-from plangen.model.base import check_url, duration_delta
+from plangen.model.base import duration_delta, is_web_url
 from plangen.model.plan import Covers, Phase, Plan
 from plangen.model.schedule import predecessors
-from plangen.views.base import Directory, Link, Ref, Who, day, human_duration, label, percent, plan_path, runbook_path
+from plangen.views.base import (
+    Directory, Link, Ref, Who, day, human_duration, label, percent, plan_path, runbook_path, status_icon,
+)
 from plangen.views.diagrams import Edge, Flowchart, Gantt, Ids, Node, Section, Task, freeze_span, task_span
 
 STATUS_ICON = {"ready": "✅", "blocked": "⛔"}
@@ -71,6 +71,7 @@ class DependencyRow:
     status: str
     fallback: str
     overdue: bool
+    late_for: tuple[str, ...]  # phases that start before it is needed by
     at_risk: bool  # at-risk or blocked
 
 
@@ -79,6 +80,7 @@ class ApprovalRow:
     id: str
     name: str
     approver: Who
+    icon: str
     status: str
     gates: tuple[bool, ...]  # one per phase, in phase order
     covers: str
@@ -118,6 +120,7 @@ class CheckRow:
     check: str
     owner: Who | None
     gates: tuple[str, ...]
+    icon: str
     status: str
     evidence: Link | None
 
@@ -198,7 +201,7 @@ class EscalationRow:
     level: int
     who: Who
     respond_within: str
-    contact: str
+    contacts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,7 @@ class RunbookPage:
     hours: str
     escalation: tuple[EscalationRow, ...]
     triage: tuple[TriageRow, ...]
+    readiness: tuple[tuple[str, bool], ...]  # support-readiness checklist: item, done
 
 
 # -- the plan page -------------------------------------------------------------
@@ -276,13 +280,7 @@ def _link(label_text: str, href: str | None) -> Link | None:
 
 def _web_link(text: str | None) -> Link | None:
     """Free-text locations are linked only when they are plain http(s) URLs."""
-    if text and text.startswith(("https://", "http://")) and " " not in text:
-        try:
-            check_url(text)
-        except PydanticCustomError:
-            return None
-        return Link(text, text)
-    return None
+    return Link(text, text) if text and is_web_url(text) else None
 
 
 def authority_rows(plan: Plan, people: Directory) -> tuple[AuthorityRow, ...]:
@@ -301,7 +299,7 @@ def phase_rows(analysis: PlanAnalysis) -> tuple[PhaseRow, ...]:
         gate = analysis.gates[phase.id]
         rows.append(PhaseRow(
             n, phase.id, phase.name, phase.kind, phase.scope or "", percent(phase.traffic),
-            ", ".join(phase.regions) or ("all" if phase.kind == "full" else ""),
+            ", ".join(phase.regions) or "all",  # no regions: unrestricted
             day(times.first_day), day(times.last_day), phase.duration or "", label(phase.status),
             tuple(phase.exit_criteria), phase.on_failure or "", gate.ready, tuple(b.text for b in gate.blockers),
         ))
@@ -455,13 +453,18 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
                 d.id, d.name, d.kind or "", label(d.criticality or ""), who(d.owner) if d.owner else None,
                 day(d.needed_by), tuple(phase_names[p] for p in d.needed_for), label(d.status), d.fallback or "",
                 overdue=d.status != "done" and d.needed_by is not None and d.needed_by < ctx.as_of,
+                late_for=tuple(
+                    phase_names[p] for p in d.needed_for
+                    if d.needed_by and ctx.times[p].first_day and d.needed_by > ctx.times[p].first_day
+                ),
                 at_risk=d.status in ("at-risk", "blocked"),
             )
             for d in plan.dependencies
         ),
         approvals=tuple(
             ApprovalRow(
-                a.id, a.name, who(a.approver), label(a.status), tuple(p.id in a.before for p in phases),
+                a.id, a.name, who(a.approver), status_icon(a.status), label(a.status),
+                tuple(p.id in a.before for p in phases),
                 covers_text(a.covers), tuple(a.conditions), day(a.decided_on), day(a.expires_on),
                 a.expires_on is not None and a.expires_on < ctx.as_of, _link("Decision record", a.evidence),
             )
@@ -474,7 +477,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
                                     m.alert or "") for m in plan.monitoring),
         validation=tuple(
             CheckRow(c.id, c.check, who(c.owner) if c.owner else None, tuple(phase_names[p] for p in c.before),
-                     label(c.status), _link("Result", c.evidence))
+                     status_icon(c.status), label(c.status), _link("Result", c.evidence))
             for c in plan.validation
         ),
         evidence=tuple(EvidenceRow(e.item, e.where or "", _web_link(e.where), e.retain or "") for e in plan.evidence),
@@ -510,8 +513,8 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
     escalation = []
     for level in sorted(support.escalation, key=lambda e: e.level) if support else []:
         entry = who(level.team)
-        escalation.append(EscalationRow(level.level, entry, _human(level.respond_within),
-                                        " · ".join(x for x in (level.contact, entry.contact) if x)))
+        contacts = tuple(dict.fromkeys(x for x in (level.contact, *entry.contacts) if x))  # each once
+        escalation.append(EscalationRow(level.level, entry, _human(level.respond_within), contacts))
     return RunbookPage(
         path=runbook_path(plan.id),
         plan_ref=Ref(plan.title, plan_path(plan.id)),
@@ -536,6 +539,7 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
         hours=(support.hours or "") if support else "",
         escalation=tuple(escalation),
         triage=tuple(TriageRow(t.symptom, t.check or "", t.action or "") for t in (support.triage if support else [])),
+        readiness=tuple((r.item, r.done) for r in (support.readiness if support else [])),
     )
 
 
@@ -544,5 +548,5 @@ def _human(duration: str | None) -> str:
 
 
 def next_phase(plan: Plan) -> Phase | None:
-    """The first phase, in list order, that is not over (complete, skipped, rolled back)."""
-    return next((p for p in plan.rollout.phases if p.status not in ("complete", "skipped", "rolled-back")), None)
+    """The first phase, in list order, that has not started yet."""
+    return next((p for p in plan.rollout.phases if p.status == "planned"), None)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from plangen.analysis.analyse import Analysis, PlanAnalysis
 from plangen.analysis.registry import PILLARS, rules
 from plangen.model.site import SiteConfig
-from plangen.views.base import Directory, Ref, Who, day, directory_path, label, plan_path, runbook_path
+from plangen.views.base import Directory, Ref, Who, day, directory_path, label, plan_path, runbook_path, status_icon
 from plangen.views.diagrams import Gantt, Ids, Section, Task, freeze_span, task_span
 from plangen.views.plan import PlanPage, RunbookPage, covers_text, next_phase, plan_page, runbook_page
 
@@ -88,6 +89,7 @@ class CalendarPage:
 class PendingApproval:
     plan: Ref
     name: str
+    icon: str
     status: str
     gates: str
     first_gated_day: str
@@ -228,8 +230,15 @@ def portfolio(analysis: Analysis, site: SiteConfig) -> PortfolioPage:
     )
 
 
+CALENDAR_PAST = timedelta(days=30)  # the chart starts a month before the build date
+OVER = ("complete", "retired", "rolled-back")
+
+
 def calendar(analysis: Analysis) -> CalendarPage:
+    """All phases and freezes in tables; in the chart, only plans still going
+    and what ends after a month ago, so old work does not squeeze the rest."""
     ids = Ids("t")
+    since = datetime.combine(analysis.as_of, datetime.min.time()) - CALENDAR_PAST
     sections = []
     rows, undated, freezes = [], [], []
     for p in analysis.plans:
@@ -245,12 +254,14 @@ def calendar(analysis: Analysis) -> CalendarPage:
                 continue
             rows.append(row)
             status = {"complete": "done", "active": "active"}.get(phase.status, "")
-            tasks.append(Task(ids.next(), phase.name, span[0], span[1], status))
+            if plan.status not in OVER and span[1] > since:
+                tasks.append(Task(ids.next(), phase.name, span[0], span[1], status))
         window = plan.release_window
         for f in window.freezes if window else []:
             freezes.append((_plan_ref(p), day(f.from_), day(f.to), f.reason or ""))
-            tasks.append(Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze",
-                              *freeze_span(f.from_, f.to), "crit"))
+            start, end = freeze_span(f.from_, f.to)
+            if plan.status not in OVER and end > since:
+                tasks.append(Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze", start, end, "crit"))
         if tasks:
             sections.append(Section(plan.title, tuple(tasks)))
     rows.sort(key=lambda r: (r.first_day, r.plan.label, r.phase))
@@ -269,7 +280,8 @@ def pending_approvals(analysis: Analysis, people: Directory) -> ApprovalsPage:
             starts = [p.context.times[pid].first_day for pid in a.before]
             known = sorted(d for d in starts if d is not None)
             groups[a.approver].append(PendingApproval(
-                _plan_ref(p, "approvals"), a.name, label(a.status), ", ".join(names[pid] for pid in a.before),
+                _plan_ref(p, "approvals"), a.name, status_icon(a.status), label(a.status),
+                ", ".join(names[pid] for pid in a.before),
                 day(known[0]) if known else "", covers_text(a.covers),
             ))
     ordered = sorted(groups.items(), key=lambda item: people.name(item[0]).lower())

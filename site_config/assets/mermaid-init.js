@@ -6,7 +6,8 @@
   if (typeof mermaid === "undefined") return;
   var initialize = mermaid.initialize.bind(mermaid);
   var css = [
-    ".titleText, .sectionTitle, .taskTextOutsideRight, .taskTextOutsideLeft, .tick text",
+    ".titleText, .sectionTitle, .taskTextOutsideRight, .taskTextOutsideLeft, .tick text,",
+    ".doneText0, .doneText1, .doneText2, .doneText3",
     "{ fill: var(--md-default-fg-color) !important; }",
     ".grid .tick line { stroke: var(--md-default-fg-color--lightest) !important; }",
     ".section0, .section2 { fill: var(--md-default-fg-color--lightest) !important; }",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangen.analysis.context import PlanContext
+from plangen.analysis.context import PlanContext, scope_excess
 from plangen.analysis.registry import Hit, rule
-from plangen.model.plan import Approval, Phase
 
 
 @rule(
@@ -44,22 +43,6 @@ def approval_expiry(ctx: PlanContext) -> Iterator[Hit]:
             )
 
 
-def _excess(phase: Phase, approval: Approval) -> list[str]:
-    covers = approval.covers
-    if covers is None:
-        return []
-    out = []
-    if covers.regions:
-        outside = [r for r in phase.regions if r not in covers.regions]
-        if not phase.regions:
-            out.append(f"all regions (approved: {', '.join(covers.regions)})")
-        elif outside:
-            out.append(f"regions {', '.join(outside)} (approved: {', '.join(covers.regions)})")
-    if covers.max_traffic is not None and phase.traffic is not None and phase.traffic > covers.max_traffic:
-        out.append(f"traffic {phase.traffic:g}% (approved: {covers.max_traffic:g}%)")
-    return out
-
-
 @rule(
     "approval-scope", pillar="approvals", severity="error",
     summary="A phase whose regions or traffic exceed what its gating approval `covers`.",
@@ -70,7 +53,7 @@ def _excess(phase: Phase, approval: Approval) -> list[str]:
 def approval_scope(ctx: PlanContext) -> Iterator[Hit]:
     for phase in ctx.plan.rollout.phases:
         for approval in ctx.approvals_for(phase.id):
-            excess = _excess(phase, approval)
+            excess = scope_excess(phase, approval)
             if excess:
                 yield Hit(
                     ctx.phase_path(phase),
