@@ -15,6 +15,10 @@
   ].join(" ");
   mermaid.initialize = function (config) {
     config = config || {};
-    return initialize(Object.assign({}, config, { themeCSS: (config.themeCSS || "") + css }));
+    // Taller bars and larger text: a timeline is read, not glanced at.
+    var gantt = Object.assign({ barHeight: 26, barGap: 6, fontSize: 14, sectionFontSize: 14, leftPadding: 110,
+      useWidth: 800 },
+      config.gantt || {});
+    return initialize(Object.assign({}, config, { themeCSS: (config.themeCSS || "") + css, gantt: gantt }));
   };
 })();
