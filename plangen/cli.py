@@ -28,6 +28,17 @@ class _Group(click.Group):
             raise click.ClickException(message) from None
 
 
+_AS_OF = click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+                      help="Judge dates as of this day. Default: SOURCE_DATE_EPOCH, else today.")
+_SITE_CONFIG = click.option(
+    "--site-config", type=click.Path(exists=True, path_type=Path),
+    help="Folder (or its site.yaml) with people, teams, roles and options. Default: site_config/.",
+)
+_FORMAT = click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+                       help="text for people, json for tools, github for workflow annotations.")
+_PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="plangen")
 def cli() -> None:
@@ -39,13 +50,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--site-config", type=click.Path(exists=True, path_type=Path),
-    help="Folder or site.yaml with people, teams and roles. Default: site_config/.",
-)
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
-              help="text for people, json for tools, github for workflow annotations.")
+@_PATHS
+@_SITE_CONFIG
+@_FORMAT
 def validate(paths: tuple[Path, ...], site_config: Path | None, fmt: str) -> None:
     """Check plans and site config against the plan format.
 
@@ -65,16 +72,11 @@ def validate(paths: tuple[Path, ...], site_config: Path | None, fmt: str) -> Non
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--site-config", type=click.Path(exists=True, path_type=Path),
-    help="Folder or site.yaml with people, teams, roles and rule severities. Default: site_config/.",
-)
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
-              help="text for people, json for tools, github for workflow annotations.")
+@_PATHS
+@_SITE_CONFIG
+@_FORMAT
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Judge dates as of this day. Default: SOURCE_DATE_EPOCH, else today.")
+@_AS_OF
 @click.option("--explain", metavar="RULE", help="Explain one rule: what it finds, why it matters, how to fix it.")
 @click.option("--list-rules", is_flag=True, help="Print every rule as a Markdown page (docs/rules.md).")
 def lint(paths: tuple[Path, ...], site_config: Path | None, fmt: str, strict: bool, as_of: Any,
@@ -106,15 +108,6 @@ def lint(paths: tuple[Path, ...], site_config: Path | None, fmt: str, strict: bo
         click.echo(command.explain(explain), nl=False)
         return
     raise SystemExit(command.run(list(paths), site_config, fmt, strict, as_of.date() if as_of else None))
-
-
-_AS_OF = click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-                      help="Judge dates as of this day. Default: SOURCE_DATE_EPOCH, else today.")
-_SITE_CONFIG = click.option(
-    "--site-config", type=click.Path(exists=True, path_type=Path),
-    help="Folder with site.yaml (and an optional mkdocs.yml). Default: site_config/.",
-)
-_PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
 
 @cli.command()

@@ -52,14 +52,15 @@ def test_navigation_and_portfolio_links_resolve(chromium, site) -> None:
         assert path.is_file() or (path / "index.html").is_file(), href
 
 
-def test_runbook_prints_every_step_with_no_navigation(chromium, site, tmp_path: Path) -> None:
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_runbook_prints_every_step_with_no_navigation(chromium, site, tmp_path: Path, paper: str) -> None:
     from pypdf import PdfReader
 
     _, base = site
     ctx, page, _ = open_page(chromium, base + "plans/invoice-risk-review/runbook/")
     page.emulate_media(media="print")
     pdf = tmp_path / "runbook.pdf"
-    page.pdf(path=str(pdf), format="A4", print_background=True)
+    page.pdf(path=str(pdf), format=paper, print_background=True)
     ctx.close()
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(pdf)).pages).split())
     wanted = ["Reviewers override more than 40% of scores for a day",

@@ -1,0 +1,48 @@
+"""How long `plangen build` takes for N plans, and the size of the site.
+
+Run: .venv/bin/python bench/build.py [PLANS]   (default 100)
+
+Copies the example plans under new ids into a temporary project, then times
+the real command (validation, analysis, rendering, MkDocs + Material, the
+atomic publish) in a process of its own. Numbers go to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main(count: int) -> None:
+    sources = sorted((REPO / "plans").rglob("*.yaml"))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(REPO / "site_config", root / "site_config")
+        for i in range(count):
+            text = sources[i % len(sources)].read_text(encoding="utf-8")
+            text = "\n".join(line for line in text.splitlines() if not line.startswith("id: "))
+            path = root / "plans" / f"group-{i % 10}" / f"plan-{i:04d}.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text + "\n", encoding="utf-8")
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "plangen", "build", "--as-of", "2026-11-22", "--out", "site"],
+                              cwd=root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        elapsed = time.perf_counter() - start
+        assert done.returncode == 0, done.stderr[-2000:]
+        size = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file())
+        pages = sum(1 for _ in (root / "site").rglob("*.html"))
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"plans: {count}, pages: {pages}, site: {size / 1e6:.1f} MB")
+    print(f"build: {elapsed:.1f} s ({elapsed / count * 1000:.0f} ms per plan), peak memory {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)

@@ -1,0 +1,67 @@
+"""`plangen serve`: the site on loopback, rebuilt when a plan changes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from site_helpers import project_copy
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  (loopback only)
+        return response.read().decode("utf-8")
+
+
+def _wait_for(url: str, text: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = _get(url)
+            if text in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{text!r} never appeared at {url}")
+
+
+def test_serve_rebuilds_when_a_plan_changes(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "plangen", "serve", "--port", str(port), "--as-of", "2026-11-22"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/plans/invoice-risk-review/"
+        _wait_for(url, "Invoice risk review assistant", 120)
+        plan = project / "plans" / "finance" / "invoice-risk-review.yaml"
+        plan.write_text(plan.read_text(encoding="utf-8").replace(
+            "title: Invoice risk review assistant", "title: Invoice risk review, second edition"), encoding="utf-8")
+        _wait_for(url, "Invoice risk review, second edition", 120)
+        # A broken plan keeps the last good version up.
+        plan.write_text("format: plangen/v1\ntitle: [\n", encoding="utf-8")
+        time.sleep(4)
+        assert "Invoice risk review, second edition" in _get(url)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "fix the errors above; still serving the last good version" in output
