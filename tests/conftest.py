@@ -10,6 +10,8 @@ from click.testing import CliRunner, Result
 
 from plangen.cli import cli
 
+pytest_plugins = ["browser_helpers"]  # the `chromium` fixture
+
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "cases"
 SPEC = REPO.parent / "shared" / "PLAN_FORMAT.md"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import chromium, open_page, search, serve, wait_for_diagrams  # noqa: F401  (chromium: a fixture)
+from browser_helpers import open_page, search, serve, wait_for_diagrams
 from site_helpers import AS_OF, plangen, project_copy
 
 pytestmark = pytest.mark.slow

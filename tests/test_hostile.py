@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from browser_helpers import chromium, open_page, serve, wait_for_diagrams  # noqa: F401  (chromium: a fixture)
+from browser_helpers import open_page, serve, wait_for_diagrams
 from conftest import CASES, REPO
 from site_helpers import AS_OF, Tree, plangen, project_copy
 
@@ -218,7 +218,7 @@ def test_unsafe_links_are_refused_at_their_line(tmp_path: Path, case: dict) -> N
     assert line.startswith(f"p.yaml:{_line_of(plan, 'registry')}:") and case["expect"]["error"] in line, line
 
 
-def test_hostile_pages_render_in_the_browser(chromium, hostile_site: Path) -> None:  # noqa: F811
+def test_hostile_pages_render_in_the_browser(chromium, hostile_site: Path) -> None:
     """Every diagram still draws (no Mermaid error), and nothing runs or loads."""
     with serve(hostile_site) as base:
         for case in [c for c in STRINGS if c["expect"] == "literal"]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import chromium, open_page, search, serve, wait_for_diagrams  # noqa: F401  (chromium: a fixture)
+from browser_helpers import open_page, search, serve, wait_for_diagrams
 from conftest import REPO
 from plangen.site.vendor import Asset, cache_dir, fetch
 from site_helpers import AS_OF, parse, plangen, project_copy
