@@ -78,11 +78,15 @@ def test_offline_site_works_from_file_urls(chromium, tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     result = plangen("build", "--offline", "--as-of", AS_OF, "--out", "site", cwd=project)
     assert result.returncode == 0, result.stderr
-    url = (project / "site" / "plans" / "invoice-risk-review" / "index.html").as_uri()
-    ctx, page, seen = open_page(chromium, url)
-    diagrams = wait_for_diagrams(page)
-    results = search(page, "redeploy")
+    root = project / "site"
+    for page in sorted(p for p in root.rglob("*.html") if p.name != "404.html"):
+        ctx, tab, seen = open_page(chromium, page.as_uri())
+        diagrams = wait_for_diagrams(tab)
+        ctx.close()
+        rel = page.relative_to(root).as_posix()
+        assert seen == {"errors": [], "failed": [], "outside": []}, rel
+        assert all(d["svg"] and "Syntax error" not in d["text"] for d in diagrams), rel
+    ctx, tab, seen = open_page(chromium, (root / "plans" / "invoice-risk-review" / "index.html").as_uri())
+    results = search(tab, "redeploy")
     ctx.close()
-    assert diagrams and all(d["svg"] for d in diagrams)
     assert any("runbook.html" in r for r in results)
-    assert seen["outside"] == []
