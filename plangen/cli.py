@@ -96,12 +96,13 @@ def lint(paths: tuple[Path, ...], site_config: Path | None, fmt: str, strict: bo
     from plangen.commands import lint as command
 
     if list_rules:
-        click.echo(command.list_rules(), nl=False)
+        click.echo(command.rules_markdown(), nl=False)
         return
     if explain is not None:
-        if command.known_rule(explain) is None:
+        from plangen.model.plan import RULE_IDS
+
+        if explain not in RULE_IDS:
             from plangen.model.explain import did_you_mean
-            from plangen.model.plan import RULE_IDS
 
             raise click.BadParameter(f"unknown rule {explain!r}; {did_you_mean(explain, RULE_IDS)}",
                                      param_hint="--explain")

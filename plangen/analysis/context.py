@@ -45,15 +45,7 @@ class PlanContext:
     def people(self, who: Iterable[str]) -> frozenset[str]:
         """Person ids behind person, team and role ids: a role resolves to its
         holders, a team to its members, a person to itself."""
-        out: set[str] = set()
-        for ident in who:
-            if ident in self.site.people:
-                out.add(ident)
-            elif ident in self.site.roles:
-                out.update(self.site.roles[ident].held_by)
-            elif ident in self.site.teams:
-                out.update(pid for pid, person in self.site.people.items() if person.team == ident)
-        return frozenset(out)
+        return frozenset(person for ident in who for person in self.site.people_of(ident))
 
     # -- gates -------------------------------------------------------------
     def approvals_for(self, phase_id: str) -> list[Approval]:

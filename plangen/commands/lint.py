@@ -10,7 +10,7 @@ import click
 from plangen.analysis.analyse import analyse
 from plangen.analysis.dates import build_date
 from plangen.analysis.lint import UNUSED_WAIVER
-from plangen.analysis.registry import Rule, rules
+from plangen.analysis.registry import rules
 from plangen.commands.report import emit, plural
 from plangen.project import load_project
 
@@ -80,11 +80,3 @@ def rules_markdown() -> str:
         out += ["", f"## {r.id}", "", f"**Finds:** {r.summary}", "", f"**Why it matters:** {r.why}", "",
                 f"**How to fix:** {r.fix}"]
     return "\n".join(out) + "\n"
-
-
-def list_rules() -> str:
-    return rules_markdown()
-
-
-def known_rule(rule_id: str) -> Rule | None:
-    return rules().get(rule_id)

@@ -71,3 +71,12 @@ class SiteConfig(StrictModel):
     """Roles by id."""
     lint: dict[LintRule, LintLevel] = {}
     """Severity per readiness rule id: error, warning, note, or off."""
+
+    def people_of(self, ident: str) -> tuple[str, ...]:
+        """Person ids behind a person, team or role id: a person is itself, a
+        role its holders, a team its members (the spec's resolution rule)."""
+        if ident in self.people:
+            return (ident,)
+        if ident in self.roles:
+            return tuple(self.roles[ident].held_by)
+        return tuple(pid for pid, person in self.people.items() if person.team == ident)

@@ -14,10 +14,8 @@ StrictUndefined, so a template typo is an error, not an empty string.
 
 from __future__ import annotations
 
-import html
 import json
 import posixpath
-import re
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +30,6 @@ from plangen.render.mermaid import (
 )
 from plangen.views.base import Link, Ref, Who
 from plangen.views.diagrams import Flowchart, Gantt
-
-
-_SPACE = re.compile(r"\s+")
 
 
 class Md(str):
@@ -107,7 +102,7 @@ def _front_matter(title: str) -> Md:
     the nav, the breadcrumbs), so it is HTML-escaped here, and JSON-quoted,
     which YAML reads as a plain string (non-ASCII kept as it is: YAML has no
     surrogate-pair escapes for emoji)."""
-    quoted = json.dumps(html.escape(_SPACE.sub(" ", str(title)).strip()), ensure_ascii=False)
+    quoted = json.dumps(escape.theme_text(title), ensure_ascii=False)
     return Md(f"---\ntitle: {quoted}\n---\n\n")
 
 

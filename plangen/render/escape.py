@@ -7,6 +7,7 @@ here, and templates reach them only through the filters in `env.py`.
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote as url_quote
 
@@ -77,3 +78,9 @@ def code_block(text: str, lang: str = "text") -> str:
     fence = "`" * max(3, longest + 1)
     body = _BREAK.sub("\n", str(text)).strip("\n")
     return f"{fence}{lang}\n{body}\n{fence}"
+
+
+def theme_text(text: str) -> str:
+    """Text the theme prints as HTML without escaping it (the site name, nav
+    titles, page titles): one line, HTML-escaped."""
+    return html.escape(_SPACE.sub(" ", str(text)).strip())

@@ -8,7 +8,6 @@ merged, lists replaced, as MkDocs' INHERIT does. MkDocs-specific YAML tags
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import yaml
 
 from plangen.errors import PlangenError
+from plangen.render.escape import theme_text
 from plangen.views.site import NavItem, SiteViews
 
 VENDOR = "assets/vendor"
@@ -85,14 +85,14 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _nav(items: tuple[NavItem, ...]) -> list[Any]:
     # MkDocs themes print nav titles as HTML: plan titles must arrive escaped.
-    return [{html.escape(item.title): item.path if item.path else _nav(item.children)} for item in items]
+    return [{theme_text(item.title): item.path if item.path else _nav(item.children)} for item in items]
 
 
 def generated(views: SiteViews, *, offline: bool, mermaid_cdn: bool) -> dict[str, Any]:
     """What plangen itself contributes to mkdocs.yml."""
     scripts = ([] if mermaid_cdn else [f"{VENDOR}/mermaid.min.js"]) + [f"{OWN}/mermaid-init.js"]
     config: dict[str, Any] = {
-        "site_name": html.escape(views.title),  # printed as HTML by the theme
+        "site_name": theme_text(views.title),  # printed as HTML by the theme
         "docs_dir": "docs",
         "nav": _nav(views.nav),
         "not_in_nav": "\n".join(f"/{path}" for path in views.hidden),
@@ -100,7 +100,7 @@ def generated(views: SiteViews, *, offline: bool, mermaid_cdn: bool) -> dict[str
         "extra_javascript": scripts,
     }
     if views.organisation:
-        config["copyright"] = html.escape(views.organisation)
+        config["copyright"] = theme_text(views.organisation)
     if offline:
         # Search from file://: the offline plugin inlines the index; the shim
         # it needs comes from the local copy, not from a CDN.

@@ -61,13 +61,7 @@ class Directory:
         return "role"
 
     def people_of(self, ident: str) -> tuple[str, ...]:
-        """Person ids behind a person, team or role id."""
-        site = self.site
-        if ident in site.people:
-            return (ident,)
-        if ident in site.roles:
-            return tuple(site.roles[ident].held_by)
-        return tuple(pid for pid, p in site.people.items() if p.team == ident)
+        return self.site.people_of(ident)
 
     def name(self, ident: str) -> str:
         site = self.site
