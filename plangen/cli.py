@@ -53,7 +53,8 @@ def cli() -> None:
 @_PATHS
 @_SITE_CONFIG
 @_FORMAT
-def validate(paths: tuple[Path, ...], site_config: Path | None, fmt: str) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (e.g. text YAML reads as a comment).")
+def validate(paths: tuple[Path, ...], site_config: Path | None, fmt: str, strict: bool) -> None:
     """Check plans and site config against the plan format.
 
     PATHS are plan files, folders of plans, or site_config/ (default: plans/
@@ -68,7 +69,7 @@ def validate(paths: tuple[Path, ...], site_config: Path | None, fmt: str) -> Non
     """
     from plangen.commands import validate as command
 
-    raise SystemExit(command.run(list(paths), site_config, fmt))
+    raise SystemExit(command.run(list(paths), site_config, fmt, strict))
 
 
 @cli.command()
@@ -109,6 +110,30 @@ def lint(paths: tuple[Path, ...], site_config: Path | None, fmt: str, strict: bo
         click.echo(command.explain(explain), nl=False)
         return
     raise SystemExit(command.run(list(paths), site_config, fmt, strict, as_of.date() if as_of else None))
+
+
+@cli.command()
+@_PATHS
+@_SITE_CONFIG
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for tools (the same fields as plans.json).")
+@_AS_OF
+def status(paths: tuple[Path, ...], site_config: Path | None, fmt: str, as_of: Any) -> None:
+    """Show what is live, what comes next and whether it may go, per plan.
+
+    Go/no-go is judged as of the build date for the next phase: approvals
+    granted and in scope, checks passed, dependencies done, no freeze. It is
+    the same decision the site and plans.json show. Exits 0 (a NO-GO is an
+    answer, not an error), 1 when plans do not validate.
+
+    \b
+    Examples:
+      plangen status
+      plangen status --format json --as-of 2026-12-01
+    """
+    from plangen.commands import status as command
+
+    raise SystemExit(command.run(list(paths), site_config, fmt, as_of.date() if as_of else None))
 
 
 @cli.command()

@@ -84,6 +84,12 @@ class Document:
         return Finding(self.file, line, col, format_path(path), message, hint)
 
 
+@dataclass(frozen=True)
+class _Mark:
+    line: int  # 0-based, as YAML marks are
+    column: int
+
+
 class _Stop(Exception):
     """Raised inside the walk when the rest of the file cannot be trusted."""
 
@@ -111,8 +117,9 @@ class _Walker:
         self.documents = 0
 
     # -- reporting -------------------------------------------------------
-    def report(self, mark: Any, path: FieldPath, message: str, hint: str = "") -> None:
-        self.findings.append(Finding(self.file, mark.line + 1, mark.column + 1, format_path(path), message, hint))
+    def report(self, mark: Any, path: FieldPath, message: str, hint: str = "", *, warning: bool = False) -> None:
+        self.findings.append(Finding(self.file, mark.line + 1, mark.column + 1, format_path(path), message, hint,
+                                     severity="warning" if warning else "error"))
         if len(self.findings) >= MAX_FINDINGS:
             raise _Stop
 
@@ -169,6 +176,8 @@ class _Walker:
             value = None
         elif isinstance(ev, yaml.ScalarEvent):
             value = None if not ev.style and ev.value in _NULLS else ev.value  # style '' or None: plain
+            if not ev.style:
+                self.check_cut(ev, path)
         elif isinstance(ev, yaml.MappingStartEvent):
             value = {}
         else:
@@ -191,6 +200,22 @@ class _Walker:
         self.positions.setdefault(path, (ev.start_mark.line + 1, ev.start_mark.column + 1))
         if isinstance(value, (dict, list)):
             self.stack.append(_Frame(value, path, bool(getattr(ev, "flow_style", False))))
+
+    def check_cut(self, ev: Any, path: FieldPath) -> None:
+        """`expect: posted in #ops` is cut at ' #' (YAML reads a comment). A
+        comment one space after a plain value is most likely text the author
+        meant to keep; two or more spaces is the usual way to write a comment."""
+        end = ev.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        if rest[:1] in (" ", "\t") and rest[1:2] == "#":
+            dropped = rest[1:].rstrip()
+            self.report(
+                _Mark(end.line, end.column + 1), path,
+                f"the text {quote(dropped)} after the value is read as a YAML comment and dropped",
+                "to keep it, put the whole value in quotes ('...' or \"...\"); if it is a comment, put two "
+                "spaces before '#'",
+                warning=True,
+            )
 
     def child_path(self, frame: _Frame | None) -> FieldPath:
         if frame is None:
@@ -387,9 +412,10 @@ def load_bytes(data: bytes, file: str) -> tuple[Document | None, list[Finding]]:
         return None, findings
     walker = _Walker(file, text)
     walker.run()
-    if walker.findings:
-        return None, sorted(walker.findings)
-    return Document(file, walker.root, walker.positions, walker.key_positions), []
+    findings = sorted(walker.findings)
+    if any(f.severity == "error" for f in findings):
+        return None, findings
+    return Document(file, walker.root, walker.positions, walker.key_positions), findings
 
 
 def load_file(path: Path, file: str | None = None) -> tuple[Document | None, list[Finding]]:

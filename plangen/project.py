@@ -112,19 +112,19 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None
 
 
 def load_site(path: Path) -> tuple[SiteConfig | None, Document | None, list[Finding]]:
-    doc, findings = load_file(path, display_name(path))
+    doc, warnings = load_file(path, display_name(path))  # with a document: warnings only
     if doc is None:
-        return None, None, findings
+        return None, None, warnings
     site, findings = validate(doc, SiteConfig)
     if site is None:
-        return None, doc, findings
-    return site, doc, check_site(doc, site)
+        return None, doc, warnings + findings
+    return site, doc, warnings + check_site(doc, site)
 
 
 def load_plan(path: Path, group: str) -> tuple[LoadedPlan | None, Document | None, list[Finding]]:
-    doc, findings = load_file(path, display_name(path))
+    doc, warnings = load_file(path, display_name(path))  # with a document: warnings only
     if doc is None:
-        return None, None, findings
+        return None, None, warnings
     data = doc.data
     from_name = data.get("id") is None
     if from_name:
@@ -133,8 +133,8 @@ def load_plan(path: Path, group: str) -> tuple[LoadedPlan | None, Document | Non
     if from_name:
         findings = [_explain_file_name_id(f, path.stem) if f.path == "id" else f for f in findings]
     if plan is None:
-        return None, doc, findings
-    return LoadedPlan(plan, doc, group), doc, []
+        return None, doc, warnings + findings
+    return LoadedPlan(plan, doc, group), doc, warnings
 
 
 def _explain_file_name_id(finding: Finding, stem: str) -> Finding:

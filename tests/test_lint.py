@@ -140,13 +140,18 @@ def spec_analysis():
 
 
 def test_go_no_go_per_phase(spec_analysis) -> None:
-    gates = spec_analysis(date(2026, 11, 22)).gates
-    assert gates["shadow"].ready
-    assert [(b.kind, b.ref) for b in gates["pilot"].blockers] == [("approval", "cab-pilot"), ("dependency", "sso-group")]
+    decision = spec_analysis(date(2026, 11, 22)).decision
+    gates = decision.phases
+    assert gates["shadow"].go == "GO" and gates["shadow"].state == "next"
+    assert [(b.kind, b.ref, b.who) for b in gates["pilot"].blockers] == [
+        ("approval", "cab-pilot", "cab"), ("dependency", "sso-group", "iam-team")]
+    assert gates["pilot"].go == "NO-GO" and gates["pilot"].state == "later"
     assert [b.text for b in gates["eu"].blockers] == ["approval 'Steering committee go decision' is pending"]
+    assert (decision.next, decision.next_day, decision.go) == ("shadow", date(2026, 12, 1), "GO")
 
 
 def test_go_no_go_sees_expiry_and_overdue(spec_analysis) -> None:
-    gates = spec_analysis(date(2027, 5, 11)).gates
+    gates = spec_analysis(date(2027, 5, 11)).decision.phases
     assert gates["shadow"].blockers[0].text == "approval 'Data protection impact assessment' expired on 2027-05-10"
     assert "overdue since 2026-11-28" in gates["pilot"].blockers[-1].text
+    assert gates["shadow"].schedule == "late to start" and gates["shadow"].slip_days == 161

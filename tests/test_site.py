@@ -15,7 +15,7 @@ from site_helpers import AS_OF, parse, plangen, project_copy
 pytestmark = pytest.mark.slow
 
 PLAN_IDS = ["invoice-risk-review", "meeting-notes-summariser", "vendor-risk-screening", "reply-drafts-model-swap"]
-PLAN_SECTIONS = ["overview", "readiness", "rollout", "phases", "integration", "dependencies", "approvals",
+PLAN_SECTIONS = ["overview", "completeness", "rollout", "phases", "integration", "dependencies", "approvals",
                  "authority", "safeguards", "monitoring", "validation", "evidence", "rollback"]
 RUNBOOK_SECTIONS = ["triggers", "steps", "continuity", "communication", "escalation", "triage", "authority"]
 
@@ -113,7 +113,9 @@ def test_exports_beside_the_html(built: Path) -> None:
     assert data["as_of"] == AS_OF
     assert sorted(p["id"] for p in data["plans"]) == sorted(PLAN_IDS)
     invoice = next(p for p in data["plans"] if p["id"] == "invoice-risk-review")
-    assert [ph["go"] for ph in invoice["phases"]] == ["ready", "blocked", "blocked", "blocked"]
+    assert [ph["go"] for ph in invoice["phases"]] == ["GO", "NO-GO", "NO-GO", "NO-GO"]
+    assert [ph["state"] for ph in invoice["phases"]] == ["next", "later", "later", "later"]
+    assert invoice["decision"]["next"] == "shadow" and invoice["decision"]["days_to_next"] == 9
     assert invoice["plan"]["release_window"]["freezes"][0]["from"] == "2026-12-20"
     schema = json.loads((built / "schema.json").read_text(encoding="utf-8"))
     assert "rollout" in schema["properties"]
@@ -122,6 +124,9 @@ def test_exports_beside_the_html(built: Path) -> None:
     assert "UID:invoice-risk-review.shadow@plangen\r\n" in ics
     assert "DTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261206\r\n" in ics
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+    # a phase with a start and no end is in the calendar as on the calendar page: one day
+    full = ics.split("UID:invoice-risk-review.full@plangen\r\n", 1)[1]
+    assert "DTSTART;VALUE=DATE:20261216\r\nDTEND;VALUE=DATE:20261217\r\n" in full.split("END:VEVENT")[0]
 
 
 def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from plangen.analysis.context import PlanContext
-from plangen.analysis.gates import Gate, phase_gates
+from plangen.analysis.decision import PlanDecision
 from plangen.analysis.lint import lint_plan
 from plangen.analysis.score import overall, pillar_scores
 from plangen.errors import Finding
@@ -19,12 +19,16 @@ class PlanAnalysis:
     loaded: LoadedPlan
     context: PlanContext
     findings: tuple[Finding, ...]  # sorted; waived ones have severity "waived"
-    gates: dict[str, Gate]
-    scores: dict[str, int]  # per pillar, 0-100
+    scores: dict[str, int]  # completeness per pillar, 0-100
 
     @property
-    def readiness(self) -> int:
+    def completeness(self) -> int:
+        """How much of good practice the plan covers (rule-based), not whether it may go."""
         return overall(self.scores)
+
+    @property
+    def decision(self) -> PlanDecision:
+        return self.context.decision
 
 
 @dataclass(frozen=True)
@@ -46,5 +50,5 @@ def analyse(project: Project, as_of: date) -> Analysis:
     for loaded in project.plans:
         ctx = PlanContext.of(loaded.plan, loaded.doc, site, as_of)
         findings = tuple(lint_plan(ctx, levels))
-        results.append(PlanAnalysis(loaded, ctx, findings, phase_gates(ctx), pillar_scores(findings, levels)))
+        results.append(PlanAnalysis(loaded, ctx, findings, pillar_scores(findings, levels)))
     return Analysis(project, as_of, tuple(results))

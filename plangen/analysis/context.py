@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
+from plangen.analysis.decision import PlanDecision, decide
 from plangen.errors import FieldPath
 from plangen.load import Document
 from plangen.model.plan import Approval, Check, Dependency, Phase, Plan
@@ -20,15 +22,22 @@ class PlanContext:
     site: SiteConfig
     as_of: date
     times: dict[str, PhaseTimes] = field(repr=False)
+    predecessors: dict[str, list[str]] = field(repr=False)
     successors: dict[str, frozenset[str]] = field(repr=False)
 
     @classmethod
     def of(cls, plan: Plan, doc: Document, site: SiteConfig, as_of: date) -> PlanContext:
+        before = predecessors(plan)
         follows: dict[str, set[str]] = {p.id: set() for p in plan.rollout.phases}
-        for pid, before in predecessors(plan).items():
-            for prev in before:
+        for pid, prevs in before.items():
+            for prev in prevs:
                 follows.setdefault(prev, set()).add(pid)
-        return cls(plan, doc, site, as_of, phase_times(plan), {k: frozenset(v) for k, v in follows.items()})
+        return cls(plan, doc, site, as_of, phase_times(plan), before, {k: frozenset(v) for k, v in follows.items()})
+
+    @cached_property
+    def decision(self) -> PlanDecision:
+        """Now, next, go/no-go and slips: judged once, read by rules and views."""
+        return decide(self)
 
     # -- positions ---------------------------------------------------------
     def where(self, *candidates: FieldPath) -> FieldPath:
@@ -40,6 +49,13 @@ class PlanContext:
 
     def phase_path(self, phase: Phase) -> FieldPath:
         return ("rollout", "phases", self.plan.rollout.phases.index(phase))
+
+    @property
+    def releases_model(self) -> bool:
+        """Model-specific rules apply: a `model` section, or a model step in the workflow."""
+        integration = self.plan.integration
+        return self.plan.model is not None or bool(
+            integration and any(step.actor == "model" for step in integration.workflow))
 
     # -- people ------------------------------------------------------------
     def people(self, who: Iterable[str]) -> frozenset[str]:
@@ -67,20 +83,3 @@ class PlanContext:
         last = last or first
         return [i for i, f in enumerate(window.freezes) if first <= f.to and f.from_ <= last]
 
-
-def scope_excess(phase: Phase, approval: Approval) -> list[str]:
-    """How a phase exceeds what an approval covers (empty: it does not). A
-    phase with no regions is unrestricted, so it exceeds any regional approval."""
-    covers = approval.covers
-    if covers is None:
-        return []
-    out = []
-    if covers.regions:
-        outside = [r for r in phase.regions if r not in covers.regions]
-        if not phase.regions:
-            out.append(f"all regions (approved: {', '.join(covers.regions)})")
-        elif outside:
-            out.append(f"regions {', '.join(outside)} (approved: {', '.join(covers.regions)})")
-    if covers.max_traffic is not None and phase.traffic is not None and phase.traffic > covers.max_traffic:
-        out.append(f"traffic {phase.traffic:g}% (approved: {covers.max_traffic:g}%)")
-    return out

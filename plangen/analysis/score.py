@@ -1,9 +1,9 @@
-"""Readiness score per pillar (documented in docs/rules.md).
+"""Plan completeness per pillar (documented in docs/rules.md).
 
 Each enabled rule of a pillar scores 1 when it has no open error or warning,
 0.5 when its worst open finding is a warning, 0 when it has an error. Notes
 and waived findings do not lower a score. A pillar's score is the mean of its
-rules, as a percentage; the plan's readiness is the mean of its pillars.
+rules, as a percentage; the plan's completeness is the mean of its pillars.
 """
 
 from __future__ import annotations

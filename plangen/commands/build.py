@@ -28,6 +28,7 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
         reason = "errors" if not strict else "errors (--strict also stops on readiness errors)"
         click.echo(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})", err=True)
         return 1
+    emit([f for f in result.analysis.project.findings if f.severity == "warning"], "text")
     day = result.analysis.as_of
     epoch = int(datetime.combine(day, time(), timezone.utc).timestamp())  # the same input, the same bytes
     with staging(out) as stage:

@@ -35,8 +35,11 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     """Everything a build writes, or the findings that stop it."""
     project = load_project(paths, site_config)
     analysis = analyse(project, build_date(as_of))
-    if not project.ok or (strict and any(f.severity == "error" for f in analysis.findings)):
-        return [f for f in analysis.findings if f.severity == "error"]
+    stop = [f for f in analysis.findings if f.severity == "error"]
+    if strict:  # validation warnings (text YAML dropped as a comment) stop a strict build too
+        stop += [f for f in project.findings if f.severity == "warning"]
+    if not project.ok or (strict and stop):
+        return sorted(stop)
     site = project.site
     views = site_views(analysis)
     env = make_env(templates or USER_TEMPLATES, builtin("templates"))

@@ -10,14 +10,17 @@ from plangen.commands.report import emit, plural
 from plangen.project import load_project
 
 
-def run(paths: list[Path], site_config: Path | None, fmt: str) -> int:
+def run(paths: list[Path], site_config: Path | None, fmt: str, strict: bool = False) -> int:
     project = load_project(paths, site_config)
-    errors = [f for f in project.findings if f.severity == "error"]
+    errors = [f for f in project.findings if f.severity == "error" or (strict and f.severity == "warning")]
     emit(project.findings, fmt)
     files = len({f.file for f in errors})
     checked = plural(project.files, "file")
     if errors:
-        click.echo(f"plangen: {plural(len(errors), 'error')} in {plural(files, 'file')} ({checked} checked)", err=True)
+        what = "problem" if strict else "error"
+        click.echo(f"plangen: {plural(len(errors), what)} in {plural(files, 'file')} ({checked} checked)", err=True)
         return 1
-    click.echo(f"plangen: {checked} checked, {plural(len(project.plans), 'plan')} valid", err=True)
+    warnings = sum(f.severity == "warning" for f in project.findings)
+    noted = f" ({plural(warnings, 'warning')}; --strict fails on them)" if warnings else ""
+    click.echo(f"plangen: {checked} checked, {plural(len(project.plans), 'plan')} valid{noted}", err=True)
     return 0

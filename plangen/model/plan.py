@@ -30,6 +30,7 @@ RuleId = Literal[
     "phase-exit",
     "strategy-risk",
     "window-freeze",
+    "schedule-slip",
     "support-escalation",
     "support-readiness",
     "validation-missing",

@@ -97,13 +97,22 @@ def _code(text: str, lang: str = "text", indent: int = 0) -> Md:
     return Md(escape.code_block(text, lang).replace("\n", "\n" + " " * indent))
 
 
-def _front_matter(title: str) -> Md:
+_HIDEABLE = ("navigation", "toc")
+
+
+def _front_matter(title: str, hide: tuple[str, ...] = ()) -> Md:
     """The page's title for MkDocs: the theme prints it as HTML (in <title>,
     the nav, the breadcrumbs), so it is HTML-escaped here, and JSON-quoted,
     which YAML reads as a plain string (non-ASCII kept as it is: YAML has no
-    surrogate-pair escapes for emoji)."""
+    surrogate-pair escapes for emoji). `hide` names Material sidebars to hide."""
     quoted = json.dumps(escape.theme_text(title), ensure_ascii=False)
-    return Md(f"---\ntitle: {quoted}\n---\n\n")
+    hidden = "".join(f"  - {name}\n" for name in hide if name in _HIDEABLE)
+    return Md(f"---\ntitle: {quoted}\n" + (f"hide:\n{hidden}" if hidden else "") + "---\n\n")
+
+
+def _nowrap(text: str) -> Md:
+    """Text that must not break across lines (dates): plan text is escaped inside."""
+    return Md(f'<span class="pg-nowrap">{escape.md_inline(text)}</span>' if text else "")
 
 
 def _contacts(items: tuple[str, ...]) -> Md:
@@ -136,6 +145,7 @@ def make_env(user_templates: Path | None, builtin_templates: Path) -> SandboxedE
         code=_code,
         diagram=_diagram,
         front_matter=_front_matter,
+        nowrap=_nowrap,
         contacts=_contacts,
         trusted_md=_trusted_md,
     )

@@ -4,42 +4,73 @@ calendar.ics. Pure: analysis in, bytes out, the same bytes for the same input.""
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from plangen import __version__
 from plangen.analysis.analyse import Analysis, PlanAnalysis
+from plangen.analysis.decision import PhaseDecision
+from plangen.model.schedule import PhaseTimes
+from plangen.views.decision import verdict_word
+from plangen.views.diagrams import task_span
 from plangen.model.schema import plan_schema
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def phase_json(d: PhaseDecision, times: PhaseTimes) -> dict[str, Any]:
+    """One phase's decision, as plans.json and `plangen status --format json` give it."""
+    return {
+        "id": d.phase,
+        "state": d.state,
+        "schedule": d.schedule,
+        "slip_days": d.slip_days,
+        "since": _day(d.since),
+        "start": times.start.isoformat() if times.start else None,
+        "end": times.end.isoformat() if times.end else None,
+        "first_day": _day(times.first_day),
+        "last_day": _day(times.last_day),
+        "go": d.go,
+        "blockers": [{"kind": b.kind, "ref": b.ref, "text": b.text, "who": b.who, "due": _day(b.due)}
+                     for b in d.blockers],
+        "open_gates": list(d.open_gates),
+    }
+
+
+def decision_json(p: PlanAnalysis) -> dict[str, Any]:
+    """The plan's decision: now, next, go/no-go; the same model the site shows."""
+    decision = p.decision
+    return {
+        "over": decision.over,
+        "live": list(decision.live),
+        "paused": list(decision.paused),
+        "next": decision.next,
+        "resume": decision.resume,
+        "next_day": _day(decision.next_day),
+        "days_to_next": decision.days_to_next(p.context.as_of),
+        "go": decision.go,
+        "slips": [d.phase for d in decision.slips],
+    }
 
 
 def _plan_json(p: PlanAnalysis) -> dict[str, Any]:
     ctx = p.context
-    phases = []
-    for phase in ctx.plan.rollout.phases:
-        t = ctx.times[phase.id]
-        gate = p.gates[phase.id]
-        phases.append({
-            "id": phase.id,
-            "start": t.start.isoformat() if t.start else None,
-            "end": t.end.isoformat() if t.end else None,
-            "first_day": t.first_day.isoformat() if t.first_day else None,
-            "last_day": t.last_day.isoformat() if t.last_day else None,
-            "go": "ready" if gate.ready else "blocked",
-            "blockers": [{"kind": b.kind, "ref": b.ref, "text": b.text} for b in gate.blockers],
-        })
     return {
         "id": ctx.plan.id,
         "file": p.loaded.doc.file,
         "group": p.loaded.group,
         "plan": ctx.plan.model_dump(mode="json", by_alias=True, exclude_none=True),
-        "readiness": {"score": p.readiness, "pillars": p.scores},
+        "decision": decision_json(p),
+        "completeness": {"score": p.completeness, "pillars": p.scores},
         "findings": [
             {"line": f.line, "col": f.col, "path": f.path, "severity": f.severity, "rule": f.rule,
              "message": f.message,
              "waiver": {"approved_by": f.waived_by, "reason": f.waiver_reason} if f.severity == "waived" else None}
             for f in p.findings
         ],
-        "phases": phases,
+        "phases": [phase_json(p.decision.phases[ph.id], ctx.times[ph.id]) for ph in ctx.plan.rollout.phases],
     }
 
 
@@ -94,12 +125,14 @@ def calendar_ics(analysis: Analysis) -> str:
         plan = p.context.plan
         for phase in plan.rollout.phases:
             t = p.context.times[phase.id]
-            if t.start is None or t.end is None:
+            span = task_span(t)  # as the calendar page draws it: no end, one day
+            if span is None:
                 continue
-            gate = p.gates[phase.id]
-            go = "ready" if gate.ready else "blocked: " + "; ".join(b.text for b in gate.blockers)
-            event(f"{plan.id}.{phase.id}@plangen", t.start, t.end, f"{plan.title}: {phase.name}",
-                  f"{phase.kind} phase, {phase.status}; go/no-go {go}")
+            d = p.decision.phases[phase.id]
+            said = verdict_word(d) + (": " + "; ".join(b.text for b in d.blockers) if d.blockers else "")
+            open_end = "" if t.end is not None else "; no end date set"
+            event(f"{plan.id}.{phase.id}@plangen", span[0], span[1], f"{plan.title}: {phase.name}",
+                  f"{phase.kind} phase, {phase.status}{open_end}; {said}")
         window = plan.release_window
         for i, f in enumerate(window.freezes if window else []):
             start = datetime.combine(f.from_, time())

@@ -22,7 +22,10 @@ _CLASSES = (
     "classDef gate stroke-width:1px",
     "classDef blocked stroke-width:3px,stroke-dasharray:5 3",
     "classDef rollback stroke-width:3px",
+    "classDef live stroke-width:4px",
 )
+# Gantt tags per bar state; styled per state by mermaid-init.js, explained in the legend.
+_TAGS = {"": "", "done": "done, ", "active": "active, ", "crit": "crit, ", "freeze": "crit, done, "}
 
 
 def flowchart_source(chart: Flowchart) -> str:
@@ -49,17 +52,35 @@ def _when(moment: datetime) -> str:
 def gantt_source(chart: Gantt) -> str:
     hours = any(t.start.time() != datetime.min.time() or t.end.time() != datetime.min.time()
                 for s in chart.sections for t in s.tasks)
+    tasks = [t for s in chart.sections for t in s.tasks]
+    interval, axis = _ticks(min(t.start for t in tasks), max(t.end for t in tasks), hours) if tasks else ("", "%d %b")
+    # The viewer's clock is not the build date: the as-of line is drawn as a marker instead.
     lines = ["gantt", f"    dateFormat {'YYYY-MM-DD HH:mm' if hours else 'YYYY-MM-DD'}",
-             f"    axisFormat {'%d %b %H:%M' if hours else '%d %b'}"]
+             f"    axisFormat {axis}", "    todayMarker off"]
+    if interval:
+        lines.append(f"    tickInterval {interval}")
     for section in chart.sections:
         if not section.tasks:
             continue
         lines.append(f"    section {mermaid_label(section.label, gantt=True)}")
         for task in section.tasks:
-            tags = f"{task.status}, " if task.status else ""
-            lines.append(f"    {_task_text(task.label)} :{tags}{task.id}, {_when(task.start)}, "
+            lines.append(f"    {_task_text(task.label)} :{_TAGS[task.status]}{task.id}, {_when(task.start)}, "
                          f"{_when(task.end)}")
+    if chart.marker is not None:
+        lines.append(f"    {_task_text(chart.marker.label)} :vert, asof, {_when(chart.marker.at)}, 0d")
     return "\n".join(lines)
+
+
+def _ticks(first: datetime, last: datetime, hours: bool) -> tuple[str, str]:
+    """A tick interval and label format that leave room for every label at
+    the chart's drawing width (about 800 px: some 14 labels)."""
+    days = (last - first).total_seconds() / 86400
+    if hours and days <= 2:
+        return ("2hour" if days <= 1 else "6hour"), "%d %b %H:%M"
+    for limit, interval, axis in ((12, "1day", "%d %b"), (84, "1week", "%d %b"), (400, "1month", "%b %Y")):
+        if days <= limit:
+            return interval, axis
+    return "3month", "%b %Y"
 
 
 def _task_text(text: str) -> str:

@@ -39,6 +39,14 @@ class Who:
     contacts: tuple[str, ...]  # mail, channel, extension, on-call: free text, linked when a web URL
     people: tuple[str, ...]  # names of the people behind it
 
+    @property
+    def holders(self) -> str:
+        """Who holds a role, or is in a team, by name; "nobody" for a role no
+        one holds; "" for a person or a team with no members listed."""
+        if self.kind == "person":
+            return ""
+        return ", ".join(self.people) or ("nobody" if self.kind == "role" else "")
+
 
 _FOLDERS = {"person": "people", "team": "teams", "role": "roles"}
 

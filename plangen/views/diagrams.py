@@ -18,7 +18,7 @@ class Node:
     id: str  # generated: n0, n1, ...
     label: str  # raw text, escaped when rendered
     shape: str = "box"  # box | round | gate | stop
-    style: str = ""  # one of a fixed set of classes: phase, gate, blocked, rollback, done
+    style: str = ""  # one of a fixed set of classes: phase, gate, blocked, rollback, done, live
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Task:
     label: str
     start: datetime
     end: datetime
-    status: str = ""  # "" | done | active | crit (a fixed set)
+    status: str = ""  # "" (planned) | done | active (live) | crit (blocked) | freeze (a fixed set)
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,18 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """A vertical line across the chart, e.g. the build's as-of date."""
+
+    label: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Gantt:
     title: str
     sections: tuple[Section, ...]
+    marker: Marker | None = None
 
     @property
     def empty(self) -> bool:

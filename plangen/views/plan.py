@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from plangen.analysis.analyse import PlanAnalysis
-from plangen.analysis.gates import Gate
 from plangen.analysis.registry import PILLARS, rules
 from plangen.errors import Finding
 from plangen.model.base import duration_delta, is_web_url
@@ -15,9 +14,10 @@ from plangen.model.schedule import predecessors
 from plangen.views.base import (
     Directory, Link, Ref, Who, day, human_duration, label, percent, plan_path, runbook_path, status_icon,
 )
-from plangen.views.diagrams import Edge, Flowchart, Gantt, Ids, Node, Section, Task, freeze_span, task_span
-
-STATUS_ICON = {"ready": "✅", "blocked": "⛔"}
+from plangen.views.decision import (
+    BlockerView, DecisionCard, blocker_view, decision_card, schedule_text, verdict_text, verdict_word,
+)
+from plangen.views.diagrams import Edge, Flowchart, Gantt, Ids, Marker, Node, Section, Task, freeze_span, task_span
 
 
 # -- rows ----------------------------------------------------------------------
@@ -37,8 +37,12 @@ class PhaseRow:
     status: str
     exit_criteria: tuple[str, ...]
     on_failure: str
-    ready: bool
-    blockers: tuple[str, ...]
+    state: str  # done | live | next | later | paused | rolled-back | skipped
+    verdict: str  # its go/no-go when judged, else its outcome: never "GO" for a finished phase
+    go: str  # "GO" | "NO-GO" | "" when not judged
+    schedule: str  # "on time", "late to start by 3 days", ...
+    blockers: tuple[BlockerView, ...]
+    open_gates: tuple[str, ...]  # started although these gates are open (gate-open)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class ApprovalRow:
 class AuthorityRow:
     action: str
     who: tuple[Who, ...]
+    people: str  # the people behind them, each once; "" when they resolve to nobody
 
 
 @dataclass(frozen=True)
@@ -159,7 +164,7 @@ class PillarRow:
 
 
 @dataclass(frozen=True)
-class Readiness:
+class Completeness:
     rules: Ref  # the page that explains the rules and the score
     score: int
     pillars: tuple[PillarRow, ...]
@@ -255,6 +260,7 @@ class PlanPage:
     window: str
     timezone: str
     freezes: tuple[tuple[str, str, str], ...]  # first day, last day, reason
+    decision: DecisionCard
     objectives: tuple[ObjectiveRow, ...]
     strategy: str
     rationale: str
@@ -271,7 +277,7 @@ class PlanPage:
     monitoring: tuple[MonitorRow, ...]
     validation: tuple[CheckRow, ...]
     evidence: tuple[EvidenceRow, ...]
-    readiness: Readiness
+    completeness: Completeness
 
 
 def _link(label_text: str, href: str | None) -> Link | None:
@@ -288,54 +294,61 @@ def authority_rows(plan: Plan, people: Directory) -> tuple[AuthorityRow, ...]:
     if auth is None:
         return ()
     rows = (("Roll back", auth.rollback), ("Pause", auth.pause), ("Emergency change", auth.emergency_change))
-    return tuple(AuthorityRow(action, tuple(people.who(w) for w in who)) for action, who in rows)
+    out = []
+    for action, who in rows:
+        entries = tuple(people.who(w) for w in who)
+        names = dict.fromkeys(name for entry in entries for name in entry.people)  # each once, in order
+        out.append(AuthorityRow(action, entries, ", ".join(names)))
+    return tuple(out)
 
 
-def phase_rows(analysis: PlanAnalysis) -> tuple[PhaseRow, ...]:
+def phase_rows(analysis: PlanAnalysis, people: Directory) -> tuple[PhaseRow, ...]:
     ctx = analysis.context
     rows = []
     for n, phase in enumerate(ctx.plan.rollout.phases, start=1):
         times = ctx.times[phase.id]
-        gate = analysis.gates[phase.id]
+        d = analysis.decision.phases[phase.id]
         rows.append(PhaseRow(
             n, phase.id, phase.name, phase.kind, phase.scope or "", percent(phase.traffic),
             ", ".join(phase.regions) or "all",  # no regions: unrestricted
             day(times.first_day), day(times.last_day), phase.duration or "", label(phase.status),
-            tuple(phase.exit_criteria), phase.on_failure or "", gate.ready, tuple(b.text for b in gate.blockers),
+            tuple(phase.exit_criteria), phase.on_failure or "", d.state, verdict_text(d), d.go or "",
+            schedule_text(d), tuple(blocker_view(b, ctx.plan.id, people) for b in d.blockers), d.open_gates,
         ))
     return tuple(rows)
 
 
 def flowchart(analysis: PlanAnalysis) -> Flowchart:
-    """Phases in `after` order; approval and check gates before the phases they
-    gate; a rollback path from every phase with on_failure: rollback."""
+    """Phases in `after` order, each with its state or verdict; every approval,
+    check and open dependency once, as a gate into the phases it gates; a
+    rollback path from every phase with on_failure: rollback."""
     ctx = analysis.context
     plan = ctx.plan
+    decision = analysis.decision
     ids = Ids()
     phase_node = {p.id: ids.next() for p in plan.rollout.phases}
     nodes: list[Node] = []
     edges: list[Edge] = []
     for phase in plan.rollout.phases:
-        gate: Gate = analysis.gates[phase.id]
-        style = "done" if phase.status == "complete" else "blocked" if not gate.ready else "phase"
-        text = f"{phase.name}\n{label(phase.kind)}" + (f" · {percent(phase.traffic)}" if phase.traffic is not None else "")
-        nodes.append(Node(phase_node[phase.id], text, "round", style))
-    # A gate is drawn before each phase it gates: one node per (gate, phase),
-    # so an approval for two phases never draws a loop between them.
-    gate_nodes: dict[str, list[str]] = {p.id: [] for p in plan.rollout.phases}
-    gates = [(f"Approval: {a.name}", a.status, a.status == "granted", a.before) for a in plan.approvals]
-    gates += [(f"Check: {c.check}", c.status, c.status in ("passed", "waived"), c.before) for c in plan.validation]
-    for text, status, passed, before in gates:
-        for pid in before:
-            node = ids.next()
-            nodes.append(Node(node, f"{text}\n{label(status)}", "gate", "gate" if passed else "blocked"))
-            gate_nodes[pid].append(node)
+        d = decision.phases[phase.id]
+        style = _NODE_STYLE.get(d.state) or ("blocked" if d.go == "NO-GO" else "phase")
+        traffic = f" · {percent(phase.traffic)}" if phase.traffic is not None else ""
+        nodes.append(Node(phase_node[phase.id], f"{phase.name}\n{label(phase.kind)}{traffic}\n{verdict_word(d)}",
+                          "round", style))
     for pid, preds in predecessors(plan).items():
-        for gate_node in gate_nodes[pid]:
-            edges += [Edge(phase_node[prev], gate_node) for prev in preds]
-            edges.append(Edge(gate_node, phase_node[pid]))
-        if not gate_nodes[pid]:
-            edges += [Edge(phase_node[prev], phase_node[pid]) for prev in preds]
+        edges += [Edge(phase_node[prev], phase_node[pid]) for prev in preds]
+    gates = [(f"Approval: {a.name}", label(a.status), a.status == "granted", a.before) for a in plan.approvals]
+    gates += [(f"Check: {c.check}", label(c.status), c.status in ("passed", "waived"), c.before)
+              for c in plan.validation]
+    gates += [(f"Dependency: {d.name}", label(d.status), False,
+               [p for p in d.needed_for if not decision.phases[p].finished])
+              for d in plan.dependencies if d.status != "done"]
+    for text, status, passed, before in gates:
+        if not before:
+            continue
+        node = ids.next()  # one node per gate, an arrow into each phase it gates
+        nodes.append(Node(node, f"{text}\n{status}", "gate", "gate" if passed else "blocked"))
+        edges += [Edge(node, phase_node[pid]) for pid in before]
     failing = [p for p in plan.rollout.phases if p.on_failure == "rollback"]
     if failing:
         target = plan.rollback.target if plan.rollback and plan.rollback.target else "previous version"
@@ -344,6 +357,11 @@ def flowchart(analysis: PlanAnalysis) -> Flowchart:
         for phase in failing:
             edges.append(Edge(phase_node[phase.id], back, "on failure", dashed=True))
     return Flowchart(f"Rollout of {plan.title}", "TD", tuple(nodes), tuple(edges))
+
+
+_NODE_STYLE = {"done": "done", "skipped": "done", "live": "live", "rolled-back": "rollback"}
+# Gantt bar per state: the colours are explained in the legend under the chart.
+BAR = {"done": "done", "skipped": "done", "rolled-back": "done", "live": "active", "paused": "active"}
 
 
 def timeline(analysis: PlanAnalysis) -> Gantt:
@@ -355,19 +373,28 @@ def timeline(analysis: PlanAnalysis) -> Gantt:
         span = task_span(ctx.times[phase.id])
         if span is None:
             continue
-        status = {"complete": "done", "active": "active"}.get(phase.status, "")
-        if not analysis.gates[phase.id].ready and not status:
-            status = "crit"
-        tasks.append(Task(ids.next(), phase.name, span[0], span[1], status))
+        d = analysis.decision.phases[phase.id]
+        status = BAR.get(d.state) or ("crit" if d.go == "NO-GO" else "")
+        tasks.append(Task(ids.next(), f"{phase.name} ({verdict_word(d)})", span[0], span[1], status))
     sections = [Section("Phases", tuple(tasks))]
     window = plan.release_window
     if window and window.freezes:
         freezes = tuple(
-            Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze", *freeze_span(f.from_, f.to), "crit")
+            Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze", *freeze_span(f.from_, f.to), "freeze")
             for f in window.freezes
         )
         sections.append(Section("Freezes", freezes))
-    return Gantt(f"Timeline of {plan.title}", tuple(sections))
+    return Gantt(f"Timeline of {plan.title}", tuple(sections), as_of_marker(ctx.as_of, sections))
+
+
+def as_of_marker(as_of: date, sections: list[Section]) -> Marker | None:
+    """The build date as a line, when it falls within the bars: a date far
+    outside would squeeze them into a corner."""
+    at = datetime.combine(as_of, datetime.min.time())
+    tasks = [t for s in sections for t in s.tasks]
+    if tasks and min(t.start for t in tasks) <= at <= max(t.end for t in tasks):
+        return Marker(f"As of {as_of}", at)
+    return None
 
 
 def workflow_diagram(plan: Plan) -> Flowchart | None:
@@ -383,7 +410,7 @@ def workflow_diagram(plan: Plan) -> Flowchart | None:
     return Flowchart(f"How the output enters the workflow: {plan.title}", "LR", tuple(nodes), edges)
 
 
-def readiness(analysis: PlanAnalysis, people: Directory) -> Readiness:
+def completeness(analysis: PlanAnalysis, people: Directory) -> Completeness:
     by_rule = rules()
     pillars = []
     for pillar in PILLARS:
@@ -393,7 +420,8 @@ def readiness(analysis: PlanAnalysis, people: Directory) -> Readiness:
                          if f.rule in by_rule and by_rule[f.rule].pillar == pillar)
         pillars.append(PillarRow(pillar, analysis.scores[pillar], findings))
     count = lambda level: sum(f.severity == level for f in analysis.findings)  # noqa: E731
-    return Readiness(Ref("readiness rules", "rules.md"), analysis.readiness, tuple(pillars), count("error"), count("warning"), count("waived"))
+    return Completeness(Ref("readiness rules", "rules.md"), analysis.completeness, tuple(pillars), count("error"),
+                        count("warning"), count("waived"))
 
 
 def _finding_row(f: Finding, people: Directory) -> FindingRow:
@@ -430,6 +458,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
         window=f"{window.start} to {window.end}" if window and window.end else (f"from {window.start}" if window else ""),
         timezone=(window.timezone or "") if window else "",
         freezes=tuple((day(f.from_), day(f.to), f.reason or "") for f in window.freezes) if window else (),
+        decision=decision_card(analysis, people),
         objectives=tuple(
             ObjectiveRow(o.metric, o.kind or "", _amount(o.baseline, o.unit), _amount(o.target, o.unit))
             for o in plan.objectives
@@ -438,7 +467,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
         rationale=plan.rollout.rationale or "",
         flowchart=flowchart(analysis),
         timeline=timeline(analysis),
-        phases=phase_rows(analysis),
+        phases=phase_rows(analysis, people),
         workflow_diagram=workflow_diagram(plan),
         workflow=tuple(
             WorkflowRow(n, s.step, s.actor, s.system or "", who(s.role) if s.role else None, s.evidence or "")
@@ -481,7 +510,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
             for c in plan.validation
         ),
         evidence=tuple(EvidenceRow(e.item, e.where or "", _web_link(e.where), e.retain or "") for e in plan.evidence),
-        readiness=readiness(analysis, people),
+        completeness=completeness(analysis, people),
     )
 
 
@@ -545,8 +574,3 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
 
 def _human(duration: str | None) -> str:
     return human_duration(duration_delta(duration)) if duration else ""
-
-
-def next_phase(plan: Plan) -> Phase | None:
-    """The first phase, in list order, that has not started yet."""
-    return next((p for p in plan.rollout.phases if p.status == "planned"), None)

@@ -17,8 +17,11 @@ from plangen.analysis.analyse import Analysis, PlanAnalysis
 from plangen.analysis.registry import PILLARS, rules
 from plangen.model.site import SiteConfig
 from plangen.views.base import Directory, Ref, Who, day, directory_path, label, plan_path, runbook_path, status_icon
+from plangen.views.decision import DecisionCard, decision_card
 from plangen.views.diagrams import Gantt, Ids, Section, Task, freeze_span, task_span
-from plangen.views.plan import PlanPage, RunbookPage, covers_text, next_phase, plan_page, runbook_page
+from plangen.views.plan import (
+    BAR, PlanPage, RunbookPage, as_of_marker, covers_text, plan_page, runbook_page, verdict_word,
+)
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,11 @@ class PortfolioRow:
     group: str
     status: str
     risk: str
-    readiness: int
-    readiness_ref: Ref
+    completeness: int  # rule-based, per the readiness rules: not a go/no-go signal
+    completeness_ref: Ref
     errors: int
     warnings: int
-    next_phase: str
-    next_date: str
-    blockers: tuple[str, ...]
-    blockers_ref: Ref | None
+    card: DecisionCard
     runbook: Ref
 
 
@@ -210,16 +210,13 @@ def _plan_ref(p: PlanAnalysis, anchor: str = "") -> Ref:
 
 def portfolio(analysis: Analysis, site: SiteConfig) -> PortfolioPage:
     rows = []
+    people = Directory(site)
     for p in analysis.plans:
         plan = p.context.plan
-        upcoming = next_phase(plan)
-        gate = p.gates[upcoming.id] if upcoming else None
-        blockers = tuple(b.text for b in gate.blockers) if gate else ()
         rows.append(PortfolioRow(
-            _plan_ref(p), p.loaded.group, label(plan.status), plan.risk, p.readiness, _plan_ref(p, "readiness"),
+            _plan_ref(p), p.loaded.group, label(plan.status), plan.risk, p.completeness, _plan_ref(p, "completeness"),
             sum(f.severity == "error" for f in p.findings), sum(f.severity == "warning" for f in p.findings),
-            upcoming.name if upcoming else "", day(p.context.times[upcoming.id].first_day) if upcoming else "",
-            blockers, _plan_ref(p, "rollout") if blockers else None, Ref("Runbook", runbook_path(plan.id)),
+            decision_card(p, people), Ref("Runbook", runbook_path(plan.id)),
         ))
     counts: dict[str, int] = defaultdict(int)
     for p in analysis.plans:
@@ -246,27 +243,28 @@ def calendar(analysis: Analysis) -> CalendarPage:
         tasks = []
         for phase in plan.rollout.phases:
             times = p.context.times[phase.id]
-            row = CalendarRow(_plan_ref(p, "rollout"), phase.name, phase.kind, day(times.first_day),
-                              day(times.last_day), label(phase.status))
+            d = p.decision.phases[phase.id]
+            row = CalendarRow(_plan_ref(p, f"phase-{phase.id}"), phase.name, phase.kind, day(times.first_day),
+                              day(times.last_day), verdict_word(d))
             span = task_span(times)
             if span is None:
                 undated.append(row)
                 continue
             rows.append(row)
-            status = {"complete": "done", "active": "active"}.get(phase.status, "")
+            status = BAR.get(d.state) or ("crit" if d.go == "NO-GO" else "")
             if plan.status not in OVER and span[1] > since:
-                tasks.append(Task(ids.next(), phase.name, span[0], span[1], status))
+                tasks.append(Task(ids.next(), f"{phase.name} ({verdict_word(d)})", span[0], span[1], status))
         window = plan.release_window
         for f in window.freezes if window else []:
             freezes.append((_plan_ref(p), day(f.from_), day(f.to), f.reason or ""))
             start, end = freeze_span(f.from_, f.to)
             if plan.status not in OVER and end > since:
-                tasks.append(Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze", start, end, "crit"))
+                tasks.append(Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze", start, end, "freeze"))
         if tasks:
             sections.append(Section(plan.title, tuple(tasks)))
     rows.sort(key=lambda r: (r.first_day, r.plan.label, r.phase))
-    return CalendarPage(day(analysis.as_of), Gantt("Release calendar", tuple(sections)), tuple(rows),
-                        tuple(freezes), tuple(undated))
+    return CalendarPage(day(analysis.as_of), Gantt("Release calendar", tuple(sections), as_of_marker(analysis.as_of, sections)),
+                        tuple(rows), tuple(freezes), tuple(undated))
 
 
 def pending_approvals(analysis: Analysis, people: Directory) -> ApprovalsPage:
@@ -275,8 +273,8 @@ def pending_approvals(analysis: Analysis, people: Directory) -> ApprovalsPage:
         plan = p.context.plan
         names = {ph.id: ph.name for ph in plan.rollout.phases}
         for a in plan.approvals:
-            if a.status == "granted":
-                continue
+            if a.status == "granted" or p.decision.history(a.before):
+                continue  # decided, or it gated only finished phases: history
             starts = [p.context.times[pid].first_day for pid in a.before]
             known = sorted(d for d in starts if d is not None)
             groups[a.approver].append(PendingApproval(
@@ -297,8 +295,8 @@ def open_dependencies(analysis: Analysis, people: Directory) -> DependenciesPage
         plan = p.context.plan
         names = {ph.id: ph.name for ph in plan.rollout.phases}
         for d in plan.dependencies:
-            if d.status == "done":
-                continue
+            if d.status == "done" or p.decision.history(d.needed_for):
+                continue  # delivered, or needed only by finished phases: history
             overdue = d.needed_by is not None and d.needed_by < analysis.as_of
             groups[d.owner or ""].append(OpenDependency(
                 _plan_ref(p, "dependencies"), d.name, label(d.criticality or ""), day(d.needed_by),
@@ -353,7 +351,7 @@ def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntr
         for a in plan.approvals:
             name(a.approver, _plan_ref(p, "approvals"), f"Approves: {a.name} ({label(a.status)})", "approves")
         for w in plan.waivers:
-            name(w.approved_by, _plan_ref(p, "readiness"), f"Accepted a waiver of {w.rule}", "approves")
+            name(w.approved_by, _plan_ref(p, "completeness"), f"Accepted a waiver of {w.rule}", "approves")
         if plan.authority:
             for action, who in (("roll back", plan.authority.rollback), ("pause", plan.authority.pause),
                                 ("approve an emergency change", plan.authority.emergency_change)):

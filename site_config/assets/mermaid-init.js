@@ -11,7 +11,18 @@
     "{ fill: var(--md-default-fg-color) !important; }",
     ".grid .tick line { stroke: var(--md-default-fg-color--lightest) !important; }",
     ".section0, .section2 { fill: var(--md-default-fg-color--lightest) !important; }",
-    ".section1, .section3 { fill: transparent !important; }"
+    ".section1, .section3 { fill: transparent !important; }",
+    // One colour per state, named in the legend under each timeline; the
+    // bar's label says the state in words as well.
+    ".task0, .task1, .task2, .task3 { fill: #64b5f6 !important; stroke: #1565c0 !important; }",
+    ".done0, .done1, .done2, .done3 { fill: #bdbdbd !important; stroke: #616161 !important; }",
+    ".active0, .active1, .active2, .active3 { fill: #81c784 !important; stroke: #2e7d32 !important; }",
+    ".crit0, .crit1, .crit2, .crit3 { fill: #e57373 !important; stroke: #b71c1c !important; }",
+    ".doneCrit0, .doneCrit1, .doneCrit2, .doneCrit3 { fill: #ffd54f !important; stroke: #ff8f00 !important; }",
+    ".taskText0, .taskText1, .taskText2, .taskText3, .activeText0, .activeText1, .activeText2, .activeText3,",
+    ".critText0, .critText1, .critText2, .critText3, .doneCritText0, .doneCritText1, .doneCritText2,",
+    ".doneCritText3 { fill: #000 !important; }",
+    ".vert { stroke: var(--md-default-fg-color) !important; stroke-width: 2px !important; }"
   ].join(" ");
   mermaid.initialize = function (config) {
     config = config || {};

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangen.analysis.context import PlanContext, scope_excess
+from plangen.analysis.context import PlanContext
+from plangen.analysis.decision import scope_excess
 from plangen.analysis.registry import Hit, rule
 
 
@@ -31,6 +32,8 @@ def approval_unbound(ctx: PlanContext) -> Iterator[Hit]:
 def approval_expiry(ctx: PlanContext) -> Iterator[Hit]:
     window = ctx.plan.release_window
     for i, approval in enumerate(ctx.plan.approvals):
+        if ctx.decision.history(approval.before):
+            continue  # it gated only finished phases: a record, not a mandate still needed
         expires = approval.expires_on
         if approval.status == "expired" or (expires is not None and expires < ctx.as_of):
             when = f" on {expires}" if expires is not None and expires < ctx.as_of else ""
@@ -70,11 +73,7 @@ def approval_scope(ctx: PlanContext) -> Iterator[Hit]:
 )
 def gate_open(ctx: PlanContext) -> Iterator[Hit]:
     for phase in ctx.plan.rollout.phases:
-        if phase.status not in ("active", "complete"):
-            continue
-        open_gates = [f"approval '{a.id}' is {a.status}" for a in ctx.approvals_for(phase.id) if a.status != "granted"]
-        open_gates += [f"check '{c.id}' is {c.status}" for c in ctx.checks_for(phase.id)
-                       if c.status not in ("passed", "waived")]
+        open_gates = ctx.decision.phases[phase.id].open_gates
         if open_gates:
             yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' is {phase.status} but {'; '.join(open_gates)}")
 

@@ -55,11 +55,12 @@ def rollback_authority(ctx: PlanContext) -> Iterator[Hit]:
         yield Hit(ctx.where(("authority", "rollback"), ("authority",)), "nobody may order a rollback (authority.rollback)")
         return
     people = ctx.people(authority.rollback)
-    if len(people) < 2:
-        named = ", ".join(sorted(people)) or "nobody"
-        yield Hit(
-            ("authority", "rollback"),
-            f"rollback authority resolves to {len(people)} {'person' if len(people) == 1 else 'people'} "
-            f"({named}); name a second",
-            severity="warning",
-        )
+    if len(people) == 1:
+        message = f"rollback authority resolves to 1 person ({next(iter(people))}); name a second"
+    elif not people:
+        names = ", ".join(authority.rollback)
+        message = (f"rollback authority ({names}) resolves to no person: no one holds the role or is in the "
+                   "team; name at least two people")
+    else:
+        return
+    yield Hit(("authority", "rollback"), message, severity="warning")

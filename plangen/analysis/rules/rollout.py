@@ -56,7 +56,7 @@ def strategy_risk(ctx: PlanContext) -> Iterator[Hit]:
 def window_freeze(ctx: PlanContext) -> Iterator[Hit]:
     window = ctx.plan.release_window
     for phase in ctx.plan.rollout.phases:
-        if phase.status == "skipped" or window is None:
+        if ctx.decision.phases[phase.id].finished or window is None:
             continue
         for index in ctx.freezes_hit(phase):
             freeze = window.freezes[index]
@@ -65,3 +65,27 @@ def window_freeze(ctx: PlanContext) -> Iterator[Hit]:
                 ctx.phase_path(phase),
                 f"phase '{phase.id}' runs inside the freeze {freeze.from_} to {freeze.to}{reason}",
             )
+
+
+@rule(
+    "schedule-slip", pillar="rollout", severity="warning",
+    summary="A phase still active (or paused) after its end, or not started after its start, as of the "
+            "build date.",
+    why="A plan whose dates have passed misleads everyone who reads it: approvers, support rotas and "
+        "other teams plan around dates that are no longer true.",
+    fix="Update the phase's `status`, or move its `start`, `end` or `duration` to the dates that now hold.",
+)
+def schedule_slip(ctx: PlanContext) -> Iterator[Hit]:
+    for phase in ctx.plan.rollout.phases:
+        d = ctx.decision.phases[phase.id]
+        if d.schedule == "late to start":
+            yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' was to start on {d.since} and is still "
+                      f"{phase.status}: {_days(d.slip_days)} late")
+        elif d.schedule == "overrunning":
+            end = ctx.times[phase.id].last_day
+            yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' was to end on {end} and is still "
+                      f"{phase.status}: {_days(d.slip_days)} over")
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"

@@ -21,12 +21,13 @@ def validation_missing(ctx: PlanContext) -> Iterator[Hit]:
 
 @rule(
     "monitoring-drift", pillar="safeguards", severity="warning",
-    summary="No monitoring of kind model or drift.",
+    summary="No monitoring of kind model or drift (plans that release a model: a `model` section or "
+            "a workflow step with `actor: model`).",
     why="A model degrades silently as its inputs change; technical health metrics do not show it.",
     fix="Add a `monitoring` entry of kind `model` (e.g. override rate) or `drift` (e.g. PSI).",
 )
 def monitoring_drift(ctx: PlanContext) -> Iterator[Hit]:
-    if not any(m.kind in ("model", "drift") for m in ctx.plan.monitoring):
+    if ctx.releases_model and not any(m.kind in ("model", "drift") for m in ctx.plan.monitoring):
         yield Hit(ctx.where(("monitoring",)), "nothing monitors the model's behaviour or input drift")
 
 

@@ -1,0 +1,202 @@
+"""The decision model: what is live, what comes next, may it go, what slips.
+
+Judged once per plan as of the build date. Lint (`gate-open`,
+`schedule-slip`), the site, `plans.json` and `plangen status` all read this,
+so they cannot disagree.
+
+A phase's *state* comes from its own status and its place in the rollout:
+finished phases (done, skipped, rolled back) show their outcome; a live phase
+shows since when; go/no-go is judged only for phases not yet started
+(`next`, `later`) and for paused ones (may it resume). Gates of finished
+phases are history, not open work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from plangen.model.plan import Approval, Phase
+
+if TYPE_CHECKING:
+    from plangen.analysis.context import PlanContext
+
+State = Literal["done", "live", "next", "later", "paused", "rolled-back", "skipped"]
+Schedule = Literal["on time", "late to start", "overrunning", "unscheduled"]
+Verdict = Literal["GO", "NO-GO"]
+
+STATES: tuple[State, ...] = ("done", "live", "next", "later", "paused", "rolled-back", "skipped")
+FINISHED: frozenset[str] = frozenset({"done", "rolled-back", "skipped"})
+STARTED: frozenset[str] = frozenset({"live", "paused"})
+PLAN_OVER = frozenset({"complete", "retired", "rolled-back"})  # plan statuses after which nothing is next
+
+_STATE_OF_STATUS: dict[str, State] = {
+    "complete": "done", "active": "live", "paused": "paused", "rolled-back": "rolled-back", "skipped": "skipped",
+}
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason a phase may not start (or resume) today."""
+
+    kind: Literal["approval", "check", "dependency", "freeze"]
+    ref: str  # the approval, check or dependency id; the freeze's dates
+    text: str
+    who: str | None  # the approver or owner to chase (a directory id)
+    due: date | None  # when it must be cleared: needed_by, else the phase's start (None: no date)
+
+
+@dataclass(frozen=True)
+class PhaseDecision:
+    phase: str
+    state: State
+    schedule: Schedule | None  # None: finished, or the plan is over
+    slip_days: int  # days late to start or past the end; 0 when on time
+    since: date | None  # live or paused: the first day; slips: the day that passed
+    go: Verdict | None  # None: not judged (live, finished, or the plan is over)
+    blockers: tuple[Blocker, ...]
+    open_gates: tuple[str, ...]  # started or done although a gating approval or check is open
+
+    @property
+    def judged(self) -> bool:
+        return self.go is not None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+
+@dataclass(frozen=True)
+class PlanDecision:
+    phases: dict[str, PhaseDecision]  # plan order
+    live: tuple[str, ...]  # phase ids live now
+    paused: tuple[str, ...]
+    next: str | None  # the phase to decide on next: a paused one to resume, else the next to start
+    next_day: date | None  # when it starts (None for a resume, or undated)
+    over: bool  # the plan is complete, retired or rolled back: nothing is next
+
+    @property
+    def go(self) -> Verdict | None:
+        """Go/no-go of the next phase (None when nothing is next)."""
+        return self.phases[self.next].go if self.next else None
+
+    @property
+    def resume(self) -> bool:
+        """The next decision is whether a paused phase may resume."""
+        return self.next is not None and self.phases[self.next].state == "paused"
+
+    @property
+    def slips(self) -> tuple[PhaseDecision, ...]:
+        return tuple(d for d in self.phases.values() if d.slip_days > 0)
+
+    def days_to_next(self, as_of: date) -> int | None:
+        return (self.next_day - as_of).days if self.next_day else None
+
+    def history(self, phase_ids: list[str]) -> bool:
+        """True when the plan is over, or every listed phase is finished: their
+        gates and dependencies are history, not open work. Gating no phase is
+        not history while the plan runs."""
+        return self.over or (bool(phase_ids) and all(self.phases[p].finished for p in phase_ids))
+
+
+def scope_excess(phase: Phase, approval: Approval) -> list[str]:
+    """How a phase exceeds what an approval covers (empty: it does not). A
+    phase with no regions is unrestricted, so it exceeds any regional approval."""
+    covers = approval.covers
+    if covers is None:
+        return []
+    out = []
+    if covers.regions:
+        outside = [r for r in phase.regions if r not in covers.regions]
+        if not phase.regions:
+            out.append(f"all regions (approved: {', '.join(covers.regions)})")
+        elif outside:
+            out.append(f"regions {', '.join(outside)} (approved: {', '.join(covers.regions)})")
+    if covers.max_traffic is not None and phase.traffic is not None and phase.traffic > covers.max_traffic:
+        out.append(f"traffic {phase.traffic:g}% (approved: {covers.max_traffic:g}%)")
+    return out
+
+
+def decide(ctx: PlanContext) -> PlanDecision:
+    plan = ctx.plan
+    over = plan.status in PLAN_OVER
+    phases = plan.rollout.phases
+    own = {p.id: _STATE_OF_STATUS.get(p.status) for p in phases}
+    preds = ctx.predecessors
+
+    def state(phase: Phase) -> State:
+        fixed = own[phase.id]
+        if fixed is not None:
+            return fixed
+        # Planned: next once everything before it has started or finished
+        # well; behind a paused, rolled-back or planned phase it waits.
+        ready = not over and all(own.get(p) in ("done", "skipped", "live") for p in preds[phase.id])
+        return "next" if ready else "later"
+
+    out: dict[str, PhaseDecision] = {}
+    for phase in phases:
+        s = state(phase)
+        times = ctx.times[phase.id]
+        first, last = times.first_day, times.last_day
+        judged = not over and s in ("next", "later", "paused")
+        schedule: Schedule | None = None
+        slip, since = 0, None
+        if s in STARTED:
+            since = first
+        if not over and s not in FINISHED:
+            schedule = "on time" if first else "unscheduled"
+            if s in ("next", "later") and first is not None and first < ctx.as_of:
+                schedule, slip, since = "late to start", (ctx.as_of - first).days, first
+            elif s in STARTED and last is not None and last < ctx.as_of:
+                schedule, slip = "overrunning", (ctx.as_of - last).days
+        blockers = tuple(_blockers(ctx, phase)) if judged else ()
+        go: Verdict | None = ("NO-GO" if blockers else "GO") if judged else None
+        open_gates = tuple(_open_gates(ctx, phase)) if phase.status in ("active", "complete") else ()
+        out[phase.id] = PhaseDecision(phase.id, s, schedule, slip, since, go, blockers, open_gates)
+
+    paused = tuple(p.id for p in phases if out[p.id].state == "paused")
+    upcoming = [p for p in phases if out[p.id].state == "next"]
+    upcoming.sort(key=lambda p: (ctx.times[p.id].first_day or date.max))  # stable: plan order breaks ties
+    if paused and not over:  # the decision waiting is whether it may resume
+        nxt, day = paused[0], None
+    else:
+        nxt = upcoming[0].id if upcoming else None
+        day = ctx.times[nxt].first_day if nxt else None
+    return PlanDecision(out, tuple(p.id for p in phases if out[p.id].state == "live"), paused, nxt, day, over)
+
+
+def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
+    # Due by the phase's start; a paused phase resumes when they are cleared.
+    start = ctx.times[phase.id].first_day if phase.status != "paused" else None
+    out = []
+    for a in ctx.approvals_for(phase.id):
+        if a.status != "granted":
+            out.append(Blocker("approval", a.id, f"approval '{a.name}' is {a.status}", a.approver, start))
+        elif a.expires_on is not None and a.expires_on < ctx.as_of:
+            out.append(Blocker("approval", a.id, f"approval '{a.name}' expired on {a.expires_on}", a.approver, start))
+        excess = scope_excess(phase, a)
+        if excess:
+            out.append(Blocker("approval", a.id, f"exceeds the scope of approval '{a.name}': {'; '.join(excess)}",
+                               a.approver, start))
+    for c in ctx.checks_for(phase.id):
+        if c.status not in ("passed", "waived"):
+            out.append(Blocker("check", c.id, f"check '{c.check}' is {c.status}", c.owner, start))
+    for d in ctx.dependencies_for(phase.id):
+        if d.status != "done":
+            overdue = d.needed_by is not None and d.needed_by < ctx.as_of
+            late = f", overdue since {d.needed_by}" if overdue else ""
+            out.append(Blocker("dependency", d.id, f"dependency '{d.name}' is {d.status}{late}", d.owner,
+                               d.needed_by or start))
+    window = ctx.plan.release_window
+    for i in ctx.freezes_hit(phase):
+        f = window.freezes[i]  # type: ignore[union-attr]
+        reason = f" ({f.reason})" if f.reason else ""
+        out.append(Blocker("freeze", f"{f.from_}/{f.to}", f"inside the freeze {f.from_} to {f.to}{reason}", None, None))
+    return out
+
+
+def _open_gates(ctx: PlanContext, phase: Phase) -> list[str]:
+    out = [f"approval '{a.id}' is {a.status}" for a in ctx.approvals_for(phase.id) if a.status != "granted"]
+    out += [f"check '{c.id}' is {c.status}" for c in ctx.checks_for(phase.id) if c.status not in ("passed", "waived")]
+    return out
