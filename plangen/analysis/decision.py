@@ -30,6 +30,7 @@ STATES: tuple[State, ...] = ("done", "live", "next", "later", "paused", "rolled-
 FINISHED: frozenset[str] = frozenset({"done", "rolled-back", "skipped"})
 STARTED: frozenset[str] = frozenset({"live", "paused"})
 PLAN_OVER = frozenset({"complete", "retired", "rolled-back"})  # plan statuses after which nothing is next
+RAN = frozenset({"active", "complete", "paused", "rolled-back"})  # phase statuses of a phase that has run
 
 _STATE_OF_STATUS: dict[str, State] = {
     "complete": "done", "active": "live", "paused": "paused", "rolled-back": "rolled-back", "skipped": "skipped",
@@ -40,8 +41,8 @@ _STATE_OF_STATUS: dict[str, State] = {
 class Blocker:
     """One reason a phase may not start (or resume) today."""
 
-    kind: Literal["approval", "check", "dependency", "freeze"]
-    ref: str  # the approval, check or dependency id; the freeze's dates
+    kind: Literal["plan", "approval", "check", "dependency", "freeze"]
+    ref: str  # the approval, check or dependency id; the freeze's dates; the plan's status
     text: str
     who: str | None  # the approver or owner to chase (a directory id)
     due: date | None  # when it must be cleared: needed_by, else the phase's start (None: no date)
@@ -56,7 +57,8 @@ class PhaseDecision:
     since: date | None  # live or paused: the first day; slips: the day that passed
     go: Verdict | None  # None: not judged (live, finished, or the plan is over)
     blockers: tuple[Blocker, ...]
-    open_gates: tuple[str, ...]  # started or done although a gating approval or check is open
+    open_gates: tuple[str, ...]  # it ran although a gating approval or check is open (gate-open)
+    outside_mandate: tuple[str, ...]  # live or paused beyond what its approvals allow today
 
     @property
     def judged(self) -> bool:
@@ -146,14 +148,18 @@ def decide(ctx: PlanContext) -> PlanDecision:
             since = first
         if not over and s not in FINISHED:
             schedule = "on time" if first else "unscheduled"
-            if s in ("next", "later") and first is not None and first < ctx.as_of:
+            # A phase waiting on one still running is that phase's slip, not
+            # a second one, unless it was given a date of its own.
+            waiting = phase.start is None and any(own.get(p) not in ("done", "skipped") for p in preds[phase.id])
+            if s in ("next", "later") and first is not None and first < ctx.as_of and not waiting:
                 schedule, slip, since = "late to start", (ctx.as_of - first).days, first
             elif s in STARTED and last is not None and last < ctx.as_of:
                 schedule, slip = "overrunning", (ctx.as_of - last).days
         blockers = tuple(_blockers(ctx, phase)) if judged else ()
         go: Verdict | None = ("NO-GO" if blockers else "GO") if judged else None
-        open_gates = tuple(_open_gates(ctx, phase)) if phase.status in ("active", "complete") else ()
-        out[phase.id] = PhaseDecision(phase.id, s, schedule, slip, since, go, blockers, open_gates)
+        open_gates = tuple(_open_gates(ctx, phase)) if phase.status in RAN else ()
+        mandate = tuple(_outside_mandate(ctx, phase)) if s in STARTED and not over else ()
+        out[phase.id] = PhaseDecision(phase.id, s, schedule, slip, since, go, blockers, open_gates, mandate)
 
     paused = tuple(p.id for p in phases if out[p.id].state == "paused")
     upcoming = [p for p in phases if out[p.id].state == "next"]
@@ -168,13 +174,21 @@ def decide(ctx: PlanContext) -> PlanDecision:
 
 def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
     # Due by the phase's start; a paused phase resumes when they are cleared.
-    start = ctx.times[phase.id].first_day if phase.status != "paused" else None
+    times = ctx.times[phase.id]
+    start = times.first_day if phase.status != "paused" else None
     out = []
+    if ctx.plan.status == "draft":
+        out.append(Blocker("plan", "draft", "the plan is a draft: nobody has reviewed it", ctx.plan.owner, start))
     for a in ctx.approvals_for(phase.id):
+        # An approval must hold for the whole phase, not only today.
+        runs_to = max(d for d in (times.last_day, times.first_day, ctx.as_of) if d is not None)
         if a.status != "granted":
             out.append(Blocker("approval", a.id, f"approval '{a.name}' is {a.status}", a.approver, start))
         elif a.expires_on is not None and a.expires_on < ctx.as_of:
             out.append(Blocker("approval", a.id, f"approval '{a.name}' expired on {a.expires_on}", a.approver, start))
+        elif a.expires_on is not None and a.expires_on < runs_to:
+            out.append(Blocker("approval", a.id, f"approval '{a.name}' expires on {a.expires_on}, before the phase "
+                               f"ends on {runs_to}", a.approver, start))
         excess = scope_excess(phase, a)
         if excess:
             out.append(Blocker("approval", a.id, f"exceeds the scope of approval '{a.name}': {'; '.join(excess)}",
@@ -183,7 +197,8 @@ def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
         if c.status not in ("passed", "waived"):
             out.append(Blocker("check", c.id, f"check '{c.check}' is {c.status}", c.owner, start))
     for d in ctx.dependencies_for(phase.id):
-        if d.status != "done":
+        # A workaround dependency with an agreed fallback does not stop the phase.
+        if d.status != "done" and not (d.criticality == "workaround" and d.fallback):
             overdue = d.needed_by is not None and d.needed_by < ctx.as_of
             late = f", overdue since {d.needed_by}" if overdue else ""
             out.append(Blocker("dependency", d.id, f"dependency '{d.name}' is {d.status}{late}", d.owner,
@@ -193,6 +208,22 @@ def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
         f = window.freezes[i]  # type: ignore[union-attr]
         reason = f" ({f.reason})" if f.reason else ""
         out.append(Blocker("freeze", f"{f.from_}/{f.to}", f"inside the freeze {f.from_} to {f.to}{reason}", None, None))
+    return out
+
+
+def _outside_mandate(ctx: PlanContext, phase: Phase) -> list[str]:
+    """What a running phase does today that its approvals do not allow."""
+    out = []
+    for a in ctx.approvals_for(phase.id):
+        if a.status == "granted" and a.expires_on is not None and a.expires_on < ctx.as_of:
+            out.append(f"approval '{a.name}' expired on {a.expires_on}")
+        excess = scope_excess(phase, a)
+        if excess:
+            out.append(f"exceeds the scope of approval '{a.name}': {'; '.join(excess)}")
+    window = ctx.plan.release_window
+    for f in window.freezes if window else []:
+        if f.from_ <= ctx.as_of <= f.to:
+            out.append(f"running inside the freeze {f.from_} to {f.to}" + (f" ({f.reason})" if f.reason else ""))
     return out
 
 

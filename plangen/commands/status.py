@@ -18,6 +18,7 @@ from plangen.analysis.dates import build_date
 from plangen.commands.report import emit, plural
 from plangen.project import load_project
 from plangen.render.exports import decision_json, phase_json
+from plangen.views.base import Directory
 from plangen.views.decision import schedule_text, verdict_word, when_text
 
 
@@ -46,12 +47,22 @@ def _json(p: PlanAnalysis) -> dict[str, object]:
         "file": p.loaded.doc.file,
         "status": ctx.plan.status,
         "decision": decision_json(p),
-        "phases": [phase_json(p.decision.phases[ph.id], ctx.times[ph.id]) for ph in ctx.plan.rollout.phases],
+        "phases": [phase_json(p.decision.phases[ph.id], ctx.times[ph.id], ctx.site)
+                   for ph in ctx.plan.rollout.phases],
     }
+
+
+def _chase(people: Directory, who: str | None) -> str:
+    """Whom to chase, by name: 'chase Release manager (Sam Kowalski)'."""
+    if who is None:
+        return ""
+    entry = people.who(who)
+    return f"chase {entry.ref.label}" + (f" ({entry.holders})" if entry.holders else "")
 
 
 def _text(p: PlanAnalysis) -> str:
     ctx = p.context
+    people = Directory(ctx.site)
     plan, decision = ctx.plan, p.decision
     names = {ph.id: ph.name for ph in plan.rollout.phases}
     lines = [f"{plan.id}: {plan.title} ({plan.status})"]
@@ -62,6 +73,7 @@ def _text(p: PlanAnalysis) -> str:
         since = f" since {d.since}" if d.since else ""
         slip = f", {schedule_text(d)}" if d.slip_days else ""
         lines.append(f"  now:  {pid} ({names[pid]}) {d.state}{since}{slip}")
+        lines += [f"    ! outside its mandate: {m}" for m in d.outside_mandate]
     if not decision.over and not decision.live and not decision.paused:
         lines.append("  now:  nothing live")
     if decision.next:
@@ -70,7 +82,7 @@ def _text(p: PlanAnalysis) -> str:
         verb = "resume " if decision.resume else ""
         lines.append(f"  next: {verb}{decision.next} ({names[decision.next]}){when}: {verdict_word(d)}")
         for b in d.blockers:
-            extra = ", ".join(x for x in (f"chase {b.who}" if b.who else "", f"due {b.due}" if b.due else "") if x)
+            extra = ", ".join(x for x in (_chase(people, b.who), f"due {b.due}" if b.due else "") if x)
             lines.append(f"    - {b.text}" + (f" ({extra})" if extra else ""))
     elif not decision.over:
         lines.append("  next: none waiting")

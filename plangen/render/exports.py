@@ -11,6 +11,7 @@ from plangen import __version__
 from plangen.analysis.analyse import Analysis, PlanAnalysis
 from plangen.analysis.decision import PhaseDecision
 from plangen.model.schedule import PhaseTimes
+from plangen.model.site import SiteConfig
 from plangen.views.decision import verdict_word
 from plangen.views.diagrams import task_span
 from plangen.model.schema import plan_schema
@@ -20,7 +21,7 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def phase_json(d: PhaseDecision, times: PhaseTimes) -> dict[str, Any]:
+def phase_json(d: PhaseDecision, times: PhaseTimes, people: SiteConfig) -> dict[str, Any]:
     """One phase's decision, as plans.json and `plangen status --format json` give it."""
     return {
         "id": d.phase,
@@ -33,10 +34,18 @@ def phase_json(d: PhaseDecision, times: PhaseTimes) -> dict[str, Any]:
         "first_day": _day(times.first_day),
         "last_day": _day(times.last_day),
         "go": d.go,
-        "blockers": [{"kind": b.kind, "ref": b.ref, "text": b.text, "who": b.who, "due": _day(b.due)}
+        "blockers": [{"kind": b.kind, "ref": b.ref, "text": b.text, "who": b.who,
+                      "who_people": [_name(people, x) for x in people.people_of(b.who)] if b.who else [],
+                      "due": _day(b.due)}
                      for b in d.blockers],
         "open_gates": list(d.open_gates),
+        "outside_mandate": list(d.outside_mandate),
     }
+
+
+def _name(site: SiteConfig, person: str) -> str:
+    entry = site.people.get(person)
+    return entry.name if entry else person
 
 
 def decision_json(p: PlanAnalysis) -> dict[str, Any]:
@@ -70,7 +79,7 @@ def _plan_json(p: PlanAnalysis) -> dict[str, Any]:
              "waiver": {"approved_by": f.waived_by, "reason": f.waiver_reason} if f.severity == "waived" else None}
             for f in p.findings
         ],
-        "phases": [phase_json(p.decision.phases[ph.id], ctx.times[ph.id]) for ph in ctx.plan.rollout.phases],
+        "phases": [phase_json(p.decision.phases[ph.id], ctx.times[ph.id], ctx.site) for ph in ctx.plan.rollout.phases],
     }
 
 
@@ -116,10 +125,11 @@ def calendar_ics(analysis: Analysis) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//plangen//plangen {__version__}//EN",
              "CALSCALE:GREGORIAN", "X-WR-CALNAME:Release calendar"]
 
-    def event(uid: str, start: datetime, end: datetime, summary: str, description: str) -> None:
+    def event(uid: str, start: datetime, end: datetime, summary: str, description: str, cancelled: bool = False) -> None:
         lines.extend(["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}", _moment("DTSTART", start),
                       _moment("DTEND", end), f"SUMMARY:{_ical_text(summary)}",
-                      f"DESCRIPTION:{_ical_text(description)}", "END:VEVENT"])
+                      f"DESCRIPTION:{_ical_text(description)}", *(["STATUS:CANCELLED"] if cancelled else []),
+                      "END:VEVENT"])
 
     for p in analysis.plans:
         plan = p.context.plan
@@ -131,8 +141,9 @@ def calendar_ics(analysis: Analysis) -> str:
             d = p.decision.phases[phase.id]
             said = verdict_word(d) + (": " + "; ".join(b.text for b in d.blockers) if d.blockers else "")
             open_end = "" if t.end is not None else "; no end date set"
+            never = p.decision.over and d.state in ("next", "later")  # the plan ended before it ran
             event(f"{plan.id}.{phase.id}@plangen", span[0], span[1], f"{plan.title}: {phase.name}",
-                  f"{phase.kind} phase, {phase.status}{open_end}; {said}")
+                  f"{phase.kind} phase, {phase.status}{open_end}; {said}", cancelled=never)
         window = plan.release_window
         for i, f in enumerate(window.freezes if window else []):
             start = datetime.combine(f.from_, time())

@@ -41,6 +41,7 @@ class NowItem:
     traffic: str
     regions: str
     slip: str  # "" when on time
+    outside_mandate: tuple[str, ...]  # beyond what its approvals allow today
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ def decision_card(analysis: PlanAnalysis, people: Directory) -> DecisionCard:
     now = tuple(
         NowItem(phase_ref(pid), decision.phases[pid].state, day(decision.phases[pid].since),
                 percent(phases[pid].traffic), ", ".join(phases[pid].regions) or "all regions",
-                schedule_text(decision.phases[pid]) if decision.phases[pid].slip_days else "")
+                schedule_text(decision.phases[pid]) if decision.phases[pid].slip_days else "",
+                decision.phases[pid].outside_mandate)
         for pid in (*decision.live, *decision.paused)
     )
     nxt = decision.next

@@ -42,7 +42,8 @@ class PhaseRow:
     go: str  # "GO" | "NO-GO" | "" when not judged
     schedule: str  # "on time", "late to start by 3 days", ...
     blockers: tuple[BlockerView, ...]
-    open_gates: tuple[str, ...]  # started although these gates are open (gate-open)
+    open_gates: tuple[str, ...]  # it ran although these gates are open (gate-open)
+    outside_mandate: tuple[str, ...]  # running beyond what its approvals allow today
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,7 @@ def phase_rows(analysis: PlanAnalysis, people: Directory) -> tuple[PhaseRow, ...
             day(times.first_day), day(times.last_day), phase.duration or "", label(phase.status),
             tuple(phase.exit_criteria), phase.on_failure or "", d.state, verdict_text(d), d.go or "",
             schedule_text(d), tuple(blocker_view(b, ctx.plan.id, people) for b in d.blockers), d.open_gates,
+            d.outside_mandate,
         ))
     return tuple(rows)
 
@@ -337,7 +339,9 @@ def flowchart(analysis: PlanAnalysis) -> Flowchart:
                           "round", style))
     for pid, preds in predecessors(plan).items():
         edges += [Edge(phase_node[prev], phase_node[pid]) for prev in preds]
-    gates = [(f"Approval: {a.name}", label(a.status), a.status == "granted", a.before) for a in plan.approvals]
+    gates = [(f"Approval: {a.name}", "expired" if lapsed else label(a.status), a.status == "granted" and not lapsed,
+              a.before)
+             for a in plan.approvals for lapsed in [a.expires_on is not None and a.expires_on < ctx.as_of]]
     gates += [(f"Check: {c.check}", label(c.status), c.status in ("passed", "waived"), c.before)
               for c in plan.validation]
     gates += [(f"Dependency: {d.name}", label(d.status), False,
@@ -481,23 +485,27 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
             DependencyRow(
                 d.id, d.name, d.kind or "", label(d.criticality or ""), who(d.owner) if d.owner else None,
                 day(d.needed_by), tuple(phase_names[p] for p in d.needed_for), label(d.status), d.fallback or "",
-                overdue=d.status != "done" and d.needed_by is not None and d.needed_by < ctx.as_of,
+                overdue=open_work and d.needed_by is not None and d.needed_by < ctx.as_of,
                 late_for=tuple(
                     phase_names[p] for p in d.needed_for
                     if d.needed_by and ctx.times[p].first_day and d.needed_by > ctx.times[p].first_day
                 ),
-                at_risk=d.status in ("at-risk", "blocked"),
+                at_risk=open_work and d.status in ("at-risk", "blocked"),
             )
             for d in plan.dependencies
+            # only what is still to deliver is flagged; the rest is history
+            for open_work in [d.status != "done" and not analysis.decision.history(d.needed_for)]
         ),
         approvals=tuple(
             ApprovalRow(
-                a.id, a.name, who(a.approver), status_icon(a.status), label(a.status),
+                a.id, a.name, who(a.approver), status_icon("expired" if lapsed else a.status),
+                f"{label(a.status)}, expired on {a.expires_on}" if lapsed and a.status == "granted" else label(a.status),
                 tuple(p.id in a.before for p in phases),
                 covers_text(a.covers), tuple(a.conditions), day(a.decided_on), day(a.expires_on),
-                a.expires_on is not None and a.expires_on < ctx.as_of, _link("Decision record", a.evidence),
+                lapsed, _link("Decision record", a.evidence),
             )
             for a in plan.approvals
+            for lapsed in [a.expires_on is not None and a.expires_on < ctx.as_of]
         ),
         authority=authority_rows(plan, people),
         safeguards=tuple(SafeguardRow(s.name, label(s.kind or ""), s.description or "",

@@ -273,12 +273,14 @@ def pending_approvals(analysis: Analysis, people: Directory) -> ApprovalsPage:
         plan = p.context.plan
         names = {ph.id: ph.name for ph in plan.rollout.phases}
         for a in plan.approvals:
-            if a.status == "granted" or p.decision.history(a.before):
-                continue  # decided, or it gated only finished phases: history
+            lapsed = a.status == "granted" and a.expires_on is not None and a.expires_on < analysis.as_of
+            if (a.status == "granted" and not lapsed) or p.decision.history(a.before):
+                continue  # in force, or it gated only finished phases: history
             starts = [p.context.times[pid].first_day for pid in a.before]
             known = sorted(d for d in starts if d is not None)
             groups[a.approver].append(PendingApproval(
-                _plan_ref(p, "approvals"), a.name, status_icon(a.status), label(a.status),
+                _plan_ref(p, f"approval-{a.id}"), a.name, status_icon("expired" if lapsed else a.status),
+                f"granted, expired on {a.expires_on}: renew" if lapsed else label(a.status),
                 ", ".join(names[pid] for pid in a.before),
                 day(known[0]) if known else "", covers_text(a.covers),
             ))
@@ -336,7 +338,7 @@ def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntr
         ref = _plan_ref(p)
         name(plan.owner, ref, "Owns the plan", "owns")
         for d in plan.dependencies:
-            if d.owner:
+            if d.owner and (d.status == "done" or not p.decision.history(d.needed_for)):
                 name(d.owner, _plan_ref(p, "dependencies"), f"Delivers dependency: {d.name}", "owns")
         for s in plan.safeguards:
             if s.owner:
@@ -349,6 +351,8 @@ def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntr
                 if sys.owner:
                     name(sys.owner, _plan_ref(p, "integration"), f"Owns system: {sys.name}", "owns")
         for a in plan.approvals:
+            if a.status != "granted" and p.decision.history(a.before):
+                continue  # never decided, and no longer needed
             name(a.approver, _plan_ref(p, "approvals"), f"Approves: {a.name} ({label(a.status)})", "approves")
         for w in plan.waivers:
             name(w.approved_by, _plan_ref(p, "completeness"), f"Accepted a waiver of {w.rule}", "approves")

@@ -66,8 +66,8 @@ def approval_scope(ctx: PlanContext) -> Iterator[Hit]:
 
 @rule(
     "gate-open", pillar="approvals", severity="error",
-    summary="A phase `active` or `complete` while a gating approval is not granted or a gating check "
-            "not passed.",
+    summary="A phase `active` or `complete` (or paused or rolled back: it ran) while a gating approval "
+            "is not granted or a gating check not passed.",
     why="The gate was passed without its approval or evidence; an auditor will find it first.",
     fix="Record the approval or check result, or set the phase back to planned or paused.",
 )

@@ -22,14 +22,14 @@ def phase_scope(ctx: PlanContext) -> Iterator[Hit]:
 
 @rule(
     "phase-exit", pillar="rollout", severity="warning",
-    summary="A phase other than the last with no exit criteria.",
+    summary="A phase other than the last with no exit criteria (finished phases aside).",
     why="Without exit criteria the next phase starts when the calendar says so, not when the "
         "evidence does.",
     fix="List measurable `exit_criteria` that must hold before the next phase starts.",
 )
 def phase_exit(ctx: PlanContext) -> Iterator[Hit]:
     for phase in ctx.plan.rollout.phases:
-        if ctx.successors[phase.id] and not phase.exit_criteria:
+        if ctx.successors[phase.id] and not phase.exit_criteria and not ctx.decision.phases[phase.id].finished:
             yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' has no exit criteria, but phases follow it")
 
 
