@@ -3,12 +3,14 @@ with every request outside the site blocked, as on an intranet."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from browser_helpers import open_page, search, serve, wait_for_diagrams
+from conftest import CASES
 from site_helpers import AS_OF, plangen, project_copy
 
 pytestmark = pytest.mark.slow
@@ -90,3 +92,63 @@ def test_offline_site_works_from_file_urls(chromium, tmp_path: Path) -> None:
     results = search(tab, "redeploy")
     ctx.close()
     assert any("runbook.html" in r for r in results)
+
+
+@pytest.fixture(scope="module")
+def decisions_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The examples and the whole-plan decision cases (in flight, rolled back,
+    complete, slipped, paused, not a model) in one site."""
+    project = project_copy(tmp_path_factory.mktemp("decisions"))
+    shutil.copytree(CASES / "decision", project / "plans" / "cases", ignore=shutil.ignore_patterns("*.out"))
+    result = plangen("build", "--as-of", AS_OF, "--out", "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    with serve(project / "site") as base:
+        yield base
+
+
+HOME_COLUMNS = ["Plan", "Now", "Next", "Go / no-go", "Blockers and slips", "Runbook"]
+
+
+def test_the_portfolio_shows_every_decision_column_at_1280px(chromium, decisions_site) -> None:
+    ctx, page, seen = open_page(chromium, decisions_site, viewport={"width": 1280, "height": 800})
+    layout = page.evaluate("""() => {
+        const table = document.querySelector('.md-content table');
+        const wrap = table.closest('.md-typeset__scrollwrap') || table.parentElement;
+        const heads = Array.from(table.querySelectorAll('th')).map(th => {
+            const r = th.getBoundingClientRect(); return [th.textContent.trim(), r.left, r.right]; });
+        const dates = Array.from(document.querySelectorAll('.md-content .pg-nowrap'));
+        return {heads, overflow: wrap.scrollWidth - wrap.clientWidth, page: document.documentElement.scrollWidth,
+                dates: dates.length, broken: dates.filter(d => d.getClientRects().length > 1).map(d => d.textContent)};
+    }""")
+    ctx.close()
+    assert seen["errors"] == [] and seen["outside"] == []
+    assert [h[0] for h in layout["heads"]] == HOME_COLUMNS
+    assert all(0 <= left and right <= 1280 for _, left, right in layout["heads"]), layout["heads"]
+    assert layout["overflow"] <= 0 and layout["page"] <= 1280, layout
+    assert layout["dates"] > 10 and layout["broken"] == []
+
+
+def test_the_portfolio_is_a_list_of_cards_at_390px(chromium, decisions_site) -> None:
+    ctx, page, _ = open_page(chromium, decisions_site, viewport={"width": 390, "height": 844})
+    layout = page.evaluate("""() => {
+        const table = document.querySelector('.md-content table');
+        const rows = Array.from(table.querySelectorAll('tbody tr'));
+        return {head: getComputedStyle(table.querySelector('thead')).display,
+                rows: rows.map(r => { const b = r.getBoundingClientRect(); return [getComputedStyle(r).display, b.left, b.right]; }),
+                page: document.documentElement.scrollWidth,
+                label: getComputedStyle(rows[0].children[3], '::before').content};
+    }""")
+    ctx.close()
+    assert layout["head"] == "none" and layout["page"] <= 390
+    assert layout["rows"] and all(d == "block" and left >= 0 and right <= 390 for d, left, right in layout["rows"])
+    assert layout["label"] == '"Go / no-go: "'
+
+
+def test_the_timeline_marks_the_build_date_not_the_viewers_clock(chromium, decisions_site) -> None:
+    ctx, page, _ = open_page(chromium, decisions_site + "plans/mid-rollout-blocked-next/")
+    diagrams = wait_for_diagrams(page)
+    marker = page.evaluate("""() => Array.from(document.querySelectorAll('div.mermaid')).map(d =>
+        Array.from(d.shadowRoot.querySelectorAll('.vert, .today')).map(e => e.getAttribute('class'))).flat()""")
+    ctx.close()
+    assert any("As of 2026-11-22" in d["text"] for d in diagrams)
+    assert any("vert" in m for m in marker) and not any(m.split()[0] == "today" for m in marker)
