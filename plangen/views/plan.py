@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.registry import PILLARS, rules
 from plangen.errors import Finding
-from plangen.model.base import duration_delta, is_web_url
-from plangen.model.plan import Covers, Phase, Plan
+from plangen.model.base import is_web_url
+from plangen.model.plan import Covers, Plan
 from plangen.model.schedule import predecessors
 from plangen.views.base import (
-    Directory, Link, Ref, Who, day, human_duration, label, percent, plan_path, runbook_path, status_icon,
+    Directory, Link, Ref, Who, day, label, percent, plan_path, runbook_path, status_icon,
 )
 from plangen.views.decision import (
     BlockerView, DecisionCard, blocker_view, decision_card, schedule_text, verdict_text, verdict_word,
@@ -172,70 +172,6 @@ class Completeness:
     errors: int
     warnings: int
     waived: int
-
-
-# -- runbook -------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TriggerRow:
-    id: str
-    symptom: str
-    signal: str
-    action: str
-    decided_by: Who | None
-
-
-@dataclass(frozen=True)
-class StepView:
-    number: int
-    do: str
-    owner: Who | None
-    command: str
-    expect: str
-    time: str
-
-
-@dataclass(frozen=True)
-class MessageRow:
-    audience: str
-    channel: str
-    message: str
-
-
-@dataclass(frozen=True)
-class EscalationRow:
-    level: int
-    who: Who
-    respond_within: str
-    contacts: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TriageRow:
-    symptom: str
-    check: str
-    action: str
-
-
-@dataclass(frozen=True)
-class RunbookPage:
-    path: str
-    plan_ref: Ref
-    title: str
-    target: str
-    previous_version: str
-    authority: tuple[AuthorityRow, ...]
-    triggers: tuple[TriggerRow, ...]
-    steps: tuple[StepView, ...]
-    total_time: str  # "" when no step has a time
-    timed_steps: int
-    continuity: str
-    communication: tuple[MessageRow, ...]
-    incident_owner: Who | None
-    hours: str
-    escalation: tuple[EscalationRow, ...]
-    triage: tuple[TriageRow, ...]
-    readiness: tuple[tuple[str, bool], ...]  # support-readiness checklist: item, done
 
 
 # -- the plan page -------------------------------------------------------------
@@ -537,48 +473,3 @@ def covers_text(covers: Covers | None) -> str:
     if covers.max_traffic is not None:
         parts.append(f"up to {covers.max_traffic:g}% of traffic")
     return "; ".join(parts) or "any scope"
-
-
-def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
-    plan = analysis.context.plan
-    who = people.who
-    rollback = plan.rollback
-    support = plan.support
-    steps = rollback.steps if rollback else []
-    timed = [duration_delta(s.time) for s in steps if s.time]
-    total = sum(timed, timedelta())
-    escalation = []
-    for level in sorted(support.escalation, key=lambda e: e.level) if support else []:
-        entry = who(level.team)
-        contacts = tuple(dict.fromkeys(x for x in (level.contact, *entry.contacts) if x))  # each once
-        escalation.append(EscalationRow(level.level, entry, _human(level.respond_within), contacts))
-    return RunbookPage(
-        path=runbook_path(plan.id),
-        plan_ref=Ref(plan.title, plan_path(plan.id)),
-        title=plan.title,
-        target=(rollback.target or "") if rollback else "",
-        previous_version=(plan.model.previous_version or "") if plan.model else "",
-        authority=authority_rows(plan, people),
-        triggers=tuple(
-            TriggerRow(t.id, t.symptom, t.signal or "", t.action or "", who(t.decided_by) if t.decided_by else None)
-            for t in (rollback.triggers if rollback else [])
-        ),
-        steps=tuple(
-            StepView(n, s.do, who(s.owner) if s.owner else None, s.command or "", s.expect or "", _human(s.time))
-            for n, s in enumerate(steps, start=1)
-        ),
-        total_time=human_duration(total) if timed else "",
-        timed_steps=len(timed),
-        continuity=(rollback.continuity or "") if rollback else "",
-        communication=tuple(MessageRow(m.audience, m.channel or "", m.message or "")
-                            for m in (rollback.communication if rollback else [])),
-        incident_owner=who(support.incident_owner) if support and support.incident_owner else None,
-        hours=(support.hours or "") if support else "",
-        escalation=tuple(escalation),
-        triage=tuple(TriageRow(t.symptom, t.check or "", t.action or "") for t in (support.triage if support else [])),
-        readiness=tuple((r.item, r.done) for r in (support.readiness if support else [])),
-    )
-
-
-def _human(duration: str | None) -> str:
-    return human_duration(duration_delta(duration)) if duration else ""

@@ -19,9 +19,8 @@ from plangen.model.site import SiteConfig
 from plangen.views.base import Directory, Ref, Who, day, directory_path, label, plan_path, runbook_path, status_icon
 from plangen.views.decision import DecisionCard, decision_card
 from plangen.views.diagrams import Gantt, Ids, Section, Task, freeze_span, task_span
-from plangen.views.plan import (
-    BAR, PlanPage, RunbookPage, as_of_marker, covers_text, plan_page, runbook_page, verdict_word,
-)
+from plangen.views.plan import BAR, PlanPage, as_of_marker, covers_text, plan_page, verdict_word
+from plangen.views.runbook import RunbookPage, runbook_page
 
 
 @dataclass(frozen=True)
@@ -141,6 +140,7 @@ class RunbookRow:
     steps: int
     total_time: str
     incident_owner: Who | None
+    complete: bool  # it has triggers and steps
 
 
 @dataclass(frozen=True)
@@ -318,7 +318,7 @@ def runbooks(analysis: Analysis, pages: dict[str, RunbookPage]) -> RunbooksPage:
         plan = p.context.plan
         book = pages[plan.id]
         rows.append(RunbookRow(_plan_ref(p), Ref("Runbook", book.path), label(plan.status), len(book.triggers),
-                               len(book.steps), book.total_time, book.incident_owner))
+                               len(book.steps), book.total_time, book.incident_owner, book.complete))
     return RunbooksPage(tuple(sorted(rows, key=lambda r: r.plan.label.lower())))
 
 

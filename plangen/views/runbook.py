@@ -1,0 +1,149 @@
+"""The rollback runbook of one plan, as a support engineer needs it at 3 a.m.:
+whom to call first, the triggers, then steps to work through, each with an
+owner who can be reached now (or, visibly, who stands in for a missing one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from plangen.analysis.analyse import PlanAnalysis
+from plangen.model.base import duration_delta
+from plangen.views.base import Directory, Ref, Who, day, human_duration, label, plan_path, runbook_path
+from plangen.views.decision import DecisionCard, decision_card
+from plangen.views.plan import AuthorityRow, authority_rows
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who does or decides something, and whether they stand in for nobody named."""
+
+    who: Who
+    stands_in: str  # "" when named in the plan; else why they are shown ("incident owner", "plan owner")
+
+
+@dataclass(frozen=True)
+class TriggerRow:
+    id: str
+    symptom: str
+    signal: str
+    action: str
+    decided_by: Owner | None
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    anchor: str  # step-3: a stable address for links, search hits and ticks
+    do: str
+    owner: Owner | None
+    command: str
+    expect: str
+    time: str
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    audience: str
+    channel: str
+    message: str
+
+
+@dataclass(frozen=True)
+class EscalationRow:
+    level: int
+    who: Who
+    respond_within: str
+    contacts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    symptom: str
+    check: str
+    action: str
+
+
+@dataclass(frozen=True)
+class RunbookPage:
+    path: str
+    plan_ref: Ref
+    title: str
+    status: str
+    model_version: str
+    as_of: str
+    decision: DecisionCard
+    target: str
+    previous_version: str
+    authority: tuple[AuthorityRow, ...]
+    complete: bool  # it has triggers and steps
+    triggers: tuple[TriggerRow, ...]
+    steps: tuple[StepView, ...]
+    total_time: str  # "" when no step has a time
+    timed_steps: int
+    continuity: str
+    communication: tuple[MessageRow, ...]
+    incident_owner: Who | None
+    plan_owner: Who
+    hours: str
+    escalation: tuple[EscalationRow, ...]
+    triage: tuple[TriageRow, ...]
+    readiness: tuple[tuple[str, bool], ...]  # support-readiness checklist: item, done
+
+
+def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
+    plan = analysis.context.plan
+    who = people.who
+    rollback = plan.rollback
+    support = plan.support
+    steps = rollback.steps if rollback else []
+    triggers = rollback.triggers if rollback else []
+    timed = [duration_delta(s.time) for s in steps if s.time]
+    total = sum(timed, timedelta())
+    incident_owner = who(support.incident_owner) if support and support.incident_owner else None
+    # Nobody named: the incident owner stands in, else the plan's owner.
+    stand_in = Owner(incident_owner, "incident owner") if incident_owner else Owner(who(plan.owner), "plan owner")
+
+    def owner(ident: str | None) -> Owner:
+        return Owner(who(ident), "") if ident else stand_in
+
+    escalation = []
+    for level in sorted(support.escalation, key=lambda e: e.level) if support else []:
+        entry = who(level.team)
+        contacts = tuple(dict.fromkeys(x for x in (level.contact, *entry.contacts) if x))  # each once
+        escalation.append(EscalationRow(level.level, entry, _human(level.respond_within), contacts))
+    return RunbookPage(
+        path=runbook_path(plan.id),
+        plan_ref=Ref(plan.title, plan_path(plan.id)),
+        title=plan.title,
+        status=label(plan.status),
+        model_version=f"{plan.model.name} {plan.model.version}" if plan.model else "",
+        as_of=day(analysis.context.as_of),
+        decision=decision_card(analysis, people),
+        target=(rollback.target or "") if rollback else "",
+        previous_version=(plan.model.previous_version or "") if plan.model else "",
+        authority=authority_rows(plan, people),
+        complete=bool(steps and triggers),
+        triggers=tuple(TriggerRow(t.id, t.symptom, t.signal or "", t.action or "", owner(t.decided_by))
+                       for t in triggers),
+        steps=tuple(
+            StepView(n, f"step-{n}", s.do, owner(s.owner), s.command or "", s.expect or "", _human(s.time))
+            for n, s in enumerate(steps, start=1)
+        ),
+        total_time=human_duration(total) if timed else "",
+        timed_steps=len(timed),
+        continuity=(rollback.continuity or "") if rollback else "",
+        communication=tuple(MessageRow(m.audience, m.channel or "", m.message or "")
+                            for m in (rollback.communication if rollback else [])),
+        incident_owner=incident_owner,
+        plan_owner=who(plan.owner),
+        hours=(support.hours or "") if support else "",
+        escalation=tuple(escalation),
+        triage=tuple(TriageRow(t.symptom, t.check or "", t.action or "") for t in (support.triage if support else [])),
+        readiness=tuple((r.item, r.done) for r in (support.readiness if support else [])),
+    )
+
+
+def _human(duration: str | None) -> str:
+    return human_duration(duration_delta(duration)) if duration else ""
