@@ -100,12 +100,21 @@ def test_no_page_requests_anything_outside_the_site(built: Path) -> None:
     assert bad == []
 
 
-def test_mermaid_is_the_pinned_local_copy(built: Path) -> None:
+def _scripts(page: Path) -> list[str]:
+    return [a.get("src") or "" for tag, a in parse(page).elements if tag == "script"]
+
+
+def test_mermaid_is_the_pinned_local_copy_and_only_where_a_diagram_is(built: Path) -> None:
     mermaid = built / "assets" / "vendor" / "mermaid.min.js"
     assert mermaid.stat().st_size > 1_000_000
-    page = parse(built / "index.html")
-    scripts = [a.get("src") or "" for tag, a in page.elements if tag == "script"]
-    assert any(s.endswith("assets/vendor/mermaid.min.js") for s in scripts)
+    with_diagrams = [built / "plans" / "invoice-risk-review" / "index.html", built / "calendar" / "index.html"]
+    for page in with_diagrams:
+        assert any(s.endswith("assets/vendor/mermaid.min.js") for s in _scripts(page)), page
+    pages = [p for p in built.rglob("*.html") if p.name == "index.html"]
+    without = [p for p in pages if 'class="mermaid"' not in p.read_text(encoding="utf-8")]
+    assert built / "index.html" in without and built / "plans" / "invoice-risk-review" / "runbook" / "index.html" in without
+    for page in without:  # no more script than a bare Material page, plus the small runbook helper
+        assert not any("mermaid" in s for s in _scripts(page)), page
 
 
 def test_exports_beside_the_html(built: Path) -> None:

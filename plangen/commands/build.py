@@ -37,7 +37,6 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
         warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch)
         for message in warnings:
             click.echo(f"mkdocs: {message}", err=True)
-        write_tree(stage / "site", result.exports)
         publish(stage / "site", out)
     click.echo(f"plangen: site written to {out} (as of {day})", err=True)
     return 0

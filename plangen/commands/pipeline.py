@@ -16,7 +16,7 @@ from plangen.render.env import make_env
 from plangen.render.exports import calendar_ics, plans_json, schema_json
 from plangen.render.pages import render_pages
 from plangen.resources import builtin
-from plangen.site.config import OWN, VENDOR, dump, load_yaml, mkdocs_config
+from plangen.site.config import OVERRIDES, OWN, VENDOR, dump, load_yaml, mkdocs_config
 from plangen.site.vendor import vendor_files
 from plangen.views.site import site_views
 
@@ -57,8 +57,12 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     files.update({f"docs/{path}": text for path, text in pages.items()})
     for asset in sorted((base_dir / "assets").iterdir()):
         files[f"docs/{OWN}/{asset.name}"] = asset.read_bytes()
+    for override in sorted((base_dir / OVERRIDES).iterdir()):
+        files[f"{OVERRIDES}/{override.name}"] = override.read_bytes()
     if not cdn:
         for name, path in vendor_files().items():
             files[f"docs/{VENDOR}/{name}"] = path.read_bytes()
+    # The downloads live in docs/ so that MkDocs copies them and checks the links to them.
     exports = {"plans.json": plans_json(analysis), "schema.json": schema_json(), "calendar.ics": calendar_ics(analysis)}
+    files.update({f"docs/{name}": text for name, text in exports.items()})
     return Generated(analysis, files, exports)

@@ -15,11 +15,24 @@ def render_pages(views: SiteViews, env: SandboxedEnvironment) -> dict[str, str]:
     for page in views.pages:
         try:
             template = env.get_template(page.template)
-            pages[page.path] = template.render(page=page.view, page_path=page.path, site=views)
+            pages[page.path] = _mark_diagrams(template.render(page=page.view, page_path=page.path, site=views))
         except TemplateError as exc:
             raise PlangenError(_template_message(exc, page.template),
                                "fix the template, or delete it to use the built-in one") from None
     return pages
+
+
+DIAGRAM_FLAG = "plangen_mermaid: true\n"
+
+
+def _mark_diagrams(text: str) -> str:
+    """Pages that hold a Mermaid diagram say so in their front matter: only
+    they load the Mermaid script (see site_config/overrides/main.html)."""
+    if "\n```mermaid\n" not in text:
+        return text
+    if text.startswith("---\n"):
+        return "---\n" + DIAGRAM_FLAG + text[4:]
+    return "---\n" + DIAGRAM_FLAG + "---\n\n" + text
 
 
 def _template_message(exc: TemplateError, name: str) -> str:

@@ -20,6 +20,7 @@ from plangen.views.site import NavItem, SiteViews
 
 VENDOR = "assets/vendor"
 OWN = "assets/plangen"
+OVERRIDES = "overrides"  # theme overrides, beside mkdocs.yml in the render folder
 
 
 @dataclass(frozen=True)
@@ -90,14 +91,17 @@ def _nav(items: tuple[NavItem, ...]) -> list[Any]:
 
 def generated(views: SiteViews, *, offline: bool, mermaid_cdn: bool) -> dict[str, Any]:
     """What plangen itself contributes to mkdocs.yml."""
-    scripts = ([] if mermaid_cdn else [f"{VENDOR}/mermaid.min.js"]) + [f"{OWN}/mermaid-init.js"]
+    # Mermaid only on pages with a diagram (the theme override reads this list).
+    mermaid = ([] if mermaid_cdn else [f"{VENDOR}/mermaid.min.js"]) + [f"{OWN}/mermaid-init.js"]
     config: dict[str, Any] = {
+        "theme": {"custom_dir": OVERRIDES},
         "site_name": theme_text(views.title),  # printed as HTML by the theme
         "docs_dir": "docs",
         "nav": _nav(views.nav),
         "not_in_nav": "\n".join(f"/{path}" for path in views.hidden),
         "extra_css": [f"{OWN}/plangen.css"],
-        "extra_javascript": scripts,
+        "extra_javascript": [f"{OWN}/runbook.js"],
+        "extra": {"plangen_mermaid": mermaid},
     }
     if views.organisation:
         config["copyright"] = theme_text(views.organisation)
@@ -105,7 +109,7 @@ def generated(views: SiteViews, *, offline: bool, mermaid_cdn: bool) -> dict[str
         # Search from file://: the offline plugin inlines the index; the shim
         # it needs comes from the local copy, not from a CDN.
         config["plugins"] = ["search", "offline"]
-        config["extra"] = {"polyfills": [f"{VENDOR}/iframe-worker-shim.js"]}
+        config["extra"]["polyfills"] = [f"{VENDOR}/iframe-worker-shim.js"]
     return config
 
 

@@ -63,6 +63,7 @@ class PortfolioPage:
     rows: tuple[PortfolioRow, ...]
     counts: tuple[tuple[str, int], ...]  # status -> number of plans
     pillars: tuple[str, ...]
+    downloads: tuple[tuple[Ref, str], ...]  # file, what it holds
 
 
 @dataclass(frozen=True)
@@ -223,8 +224,15 @@ def portfolio(analysis: Analysis, site: SiteConfig) -> PortfolioPage:
         counts[label(p.context.plan.status)] += 1
     return PortfolioPage(
         site.site.title, site.site.organisation or "", day(analysis.as_of), tuple(rows),
-        tuple(sorted(counts.items())), PILLARS,
+        tuple(sorted(counts.items())), PILLARS, DOWNLOADS,
     )
+
+
+DOWNLOADS = (
+    (Ref("plans.json", "plans.json"), "every plan with its findings and decisions, for tools"),
+    (Ref("calendar.ics", "calendar.ics"), "phases and freezes, to subscribe to in a calendar"),
+    (Ref("schema.json", "schema.json"), "the plan format as JSON Schema, for editors"),
+)
 
 
 CALENDAR_PAST = timedelta(days=30)  # the chart starts a month before the build date
