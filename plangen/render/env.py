@@ -100,14 +100,16 @@ def _code(text: str, lang: str = "text", indent: int = 0) -> Md:
 _HIDEABLE = ("navigation", "toc")
 
 
-def _front_matter(title: str, hide: tuple[str, ...] = ()) -> Md:
+def _front_matter(title: str, hide: tuple[str, ...] = (), print_header: str = "") -> Md:
     """The page's title for MkDocs: the theme prints it as HTML (in <title>,
     the nav, the breadcrumbs), so it is HTML-escaped here, and JSON-quoted,
     which YAML reads as a plain string (non-ASCII kept as it is: YAML has no
-    surrogate-pair escapes for emoji). `hide` names Material sidebars to hide."""
+    surrogate-pair escapes for emoji). `hide` names Material sidebars to hide;
+    `print_header` is the line printed atop every paper page (theme override)."""
     quoted = json.dumps(escape.theme_text(title), ensure_ascii=False)
     hidden = "".join(f"  - {name}\n" for name in hide if name in _HIDEABLE)
-    return Md(f"---\ntitle: {quoted}\n" + (f"hide:\n{hidden}" if hidden else "") + "---\n\n")
+    header = f"plangen_print: {json.dumps(escape.css_string(print_header))}\n" if print_header else ""
+    return Md(f"---\ntitle: {quoted}\n" + (f"hide:\n{hidden}" if hidden else "") + header + "---\n\n")
 
 
 def _nowrap(text: str) -> Md:

@@ -84,3 +84,15 @@ def theme_text(text: str) -> str:
     """Text the theme prints as HTML without escaping it (the site name, nav
     titles, page titles): one line, HTML-escaped."""
     return html.escape(_SPACE.sub(" ", str(text)).strip())
+
+
+_CSS_SAFE = re.compile(r"[A-Za-z0-9 .,:/()-]")
+
+
+def css_string(text: str) -> str:
+    """The inside of a double-quoted CSS string (a printed page header): every
+    character but a plain ASCII set as a six-digit hex escape, so nothing can
+    end the string, the rule or the <style> element."""
+    line = _SPACE.sub(" ", str(text)).strip()
+    # The space after each escape ends it (CSS swallows one), so a real space that follows is kept.
+    return "".join(c if _CSS_SAFE.fullmatch(c) else f"\\{ord(c):06x} " for c in line)

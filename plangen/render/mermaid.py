@@ -94,8 +94,12 @@ def too_big(source: str, edges: int) -> bool:
     return len(source) > MAX_TEXT or edges > MAX_EDGES
 
 
+# Diagram source is machine text: kept out of the search index.
+FENCE_OPEN = '``` { .mermaid data-search-exclude="" }'
+
+
 def fence(source: str) -> str:
-    return f"```mermaid\n{source}\n```"
+    return f"{FENCE_OPEN}\n{source}\n```"
 
 
 def flowchart_table(chart: Flowchart) -> str:

@@ -6,6 +6,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from plangen.errors import PlangenError
+from plangen.render.mermaid import FENCE_OPEN
 from plangen.views.site import SiteViews
 
 
@@ -28,7 +29,7 @@ DIAGRAM_FLAG = "plangen_mermaid: true\n"
 def _mark_diagrams(text: str) -> str:
     """Pages that hold a Mermaid diagram say so in their front matter: only
     they load the Mermaid script (see site_config/overrides/main.html)."""
-    if "\n```mermaid\n" not in text:
+    if f"\n{FENCE_OPEN}\n" not in text:
         return text
     if text.startswith("---\n"):
         return "---\n" + DIAGRAM_FLAG + text[4:]

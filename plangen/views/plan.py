@@ -198,6 +198,7 @@ class PlanPage:
     timezone: str
     freezes: tuple[tuple[str, str, str], ...]  # first day, last day, reason
     decision: DecisionCard
+    print_header: str  # atop every printed page
     objectives: tuple[ObjectiveRow, ...]
     strategy: str
     rationale: str
@@ -399,6 +400,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
         timezone=(window.timezone or "") if window else "",
         freezes=tuple((day(f.from_), day(f.to), f.reason or "") for f in window.freezes) if window else (),
         decision=decision_card(analysis, people),
+        print_header=print_header(plan.title, plan, ctx.as_of),
         objectives=tuple(
             ObjectiveRow(o.metric, o.kind or "", _amount(o.baseline, o.unit), _amount(o.target, o.unit))
             for o in plan.objectives
@@ -456,6 +458,12 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
         evidence=tuple(EvidenceRow(e.item, e.where or "", _web_link(e.where), e.retain or "") for e in plan.evidence),
         completeness=completeness(analysis, people),
     )
+
+
+def print_header(title: str, plan: Plan, as_of: date) -> str:
+    """What a printout must carry on every page to be trusted on its own."""
+    model = f" · model {plan.model.name} {plan.model.version}" if plan.model else ""
+    return f"{title} · {label(plan.status)}{model} · as of {as_of}"
 
 
 def _amount(value: float | None, unit: str | None) -> str:

@@ -12,7 +12,7 @@ from plangen.analysis.analyse import PlanAnalysis
 from plangen.model.base import duration_delta
 from plangen.views.base import Directory, Ref, Who, day, human_duration, label, plan_path, runbook_path
 from plangen.views.decision import DecisionCard, decision_card
-from plangen.views.plan import AuthorityRow, authority_rows
+from plangen.views.plan import AuthorityRow, authority_rows, print_header
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class RunbookPage:
     status: str
     model_version: str
     as_of: str
+    print_header: str  # atop every printed page
     decision: DecisionCard
     target: str
     previous_version: str
@@ -120,6 +121,7 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
         status=label(plan.status),
         model_version=f"{plan.model.name} {plan.model.version}" if plan.model else "",
         as_of=day(analysis.context.as_of),
+        print_header=print_header(f"Rollback runbook: {plan.title}", plan, analysis.context.as_of),
         decision=decision_card(analysis, people),
         target=(rollback.target or "") if rollback else "",
         previous_version=(plan.model.previous_version or "") if plan.model else "",
