@@ -159,3 +159,34 @@ def test_a_comment_one_space_after_a_value_is_reported(run, tmp_path: Path) -> N
     assert plain.stdout.startswith(f"plan.yaml:{line}:32: rollback.steps[0].expect: the text '#fraud-ops' after")
     assert plain.stdout.count("read as a YAML comment") == 1  # the two-space comment stays quiet
     assert run(["validate", "--strict", *args], cwd=tmp_path).exit_code == 1
+
+
+def test_runbooks_say_how_to_reach_people_and_who_stands_in(tmp_path: Path) -> None:
+    """On call first, then the contact, then people with tel: and mailto:
+    links; a step or trigger with no owner names the incident owner."""
+    plan = (HERE / "slipped.yaml").read_text(encoding="utf-8")
+    plan = plan.replace("owner: sre-on-call, command: helm", "command: helm")  # a step with no owner
+    (tmp_path / "plan.yaml").write_text(plan, encoding="utf-8")
+    generated = _generate([tmp_path / "plan.yaml"], SITE)
+    book = str(generated.files["docs/plans/plan/runbook.md"])
+    reach = ("On call: pagerduty&#58;platform-sre · Contact: [&#43;44 20 7946 0958](tel:+442079460958) · "
+             "Raj Patel: [x4471](tel:4471), [raj.p@example.com](mailto:raj.p@example.com)")
+    assert reach in book
+    step = book[book.index("### Step 1:"):]
+    assert step.index("[SRE on-call engineer]") < step.index("no owner named: the incident owner stands in")
+    assert "{ #step-1 }" in book and "pg-clear-ticks" in book
+
+
+def test_an_empty_runbook_opens_with_whom_to_call(run, tmp_path: Path) -> None:
+    plan = (HERE / "slipped.yaml").read_text(encoding="utf-8")
+    plan = plan[: plan.index("\nrollback:\n") + 1] + plan[plan.index("\nsupport:\n") + 1:]
+    (tmp_path / "plan.yaml").write_text(plan, encoding="utf-8")
+    generated = _generate([tmp_path / "plan.yaml"], SITE)
+    book = str(generated.files["docs/plans/plan/runbook.md"])
+    assert book.index('!!! danger "Incomplete runbook') < book.index("- **Incident owner:**") < book.index("## Triggers")
+    assert "**Escalation level 1:** [Platform SRE]" in book
+    index = str(generated.files["docs/runbooks.md"])
+    assert "⚠️ **incomplete**" in index
+    lint = run(["lint", "--as-of", AS_OF, "--site-config", str(SITE), "plan.yaml"], cwd=tmp_path)
+    assert lint.exit_code == 1
+    assert "error rollback-triggers" in lint.stdout and "error rollback-steps" in lint.stdout

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from plangen.errors import FieldPath, Finding, format_path
+from plangen.errors import FieldPath, Finding, format_path, quote
 from plangen.load import Document
 from plangen.model.explain import did_you_mean
 from plangen.model.plan import Plan
@@ -106,6 +106,9 @@ def plan_ids(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
         yield ("approvals", i, "id"), approval.id
     for i, check in enumerate(plan.validation):
         yield ("validation", i, "id"), check.id
+    for i, monitor in enumerate(plan.monitoring):
+        if monitor.id:
+            yield ("monitoring", i, "id"), monitor.id
     if plan.rollback:
         for i, trigger in enumerate(plan.rollback.triggers):
             yield ("rollback", "triggers", i, "id"), trigger.id
@@ -118,7 +121,7 @@ def check_plan(doc: Document, plan: Plan, directory: Directory | None) -> list[F
     if directory is not None:
         findings += _who(doc, plan, directory)
     phase_findings = _phase_refs(doc, plan)
-    findings += phase_findings
+    findings += phase_findings + list(_monitor_refs(doc, plan))
     cycle = None if clashes else find_cycle(plan)  # with clashing ids the graph is ambiguous
     if cycle:
         index = next(i for i, p in enumerate(plan.rollout.phases) if p.id == cycle[0])
@@ -173,6 +176,17 @@ def _who(doc: Document, plan: Plan, directory: Directory) -> Iterator[Finding]:
             hint = f"{hint} (people, teams and roles are defined in {directory.source})" if hint else \
                 f"add it to {directory.source}"
             yield doc.finding(path, f"unknown person, team or role '{who}'", hint)
+
+
+def _monitor_refs(doc: Document, plan: Plan) -> Iterator[Finding]:
+    """A trigger's `monitor` names a monitoring entry by id or metric."""
+    names = [m.id for m in plan.monitoring if m.id] + [m.metric for m in plan.monitoring]
+    for i, trigger in enumerate(plan.rollback.triggers if plan.rollback else []):
+        if trigger.monitor is not None and trigger.monitor not in names:
+            hint = did_you_mean(trigger.monitor, names) if names else "add the signal to `monitoring` first"
+            yield doc.finding(("rollback", "triggers", i, "monitor"),
+                              f"unknown monitoring entry {quote(trigger.monitor)}",
+                              hint + " (a monitoring entry's id or metric)")
 
 
 def _phase_refs(doc: Document, plan: Plan) -> list[Finding]:

@@ -268,6 +268,8 @@ class Monitor(StrictModel):
 
     metric: Text
     """What is watched."""
+    id: Slug | None = None
+    """Optional id, so that a rollback trigger can name it in `monitor:`."""
     kind: Literal["business", "technical", "model", "drift", "data"] | None = None
     """business | technical | model | drift | data."""
     threshold: Text | None = None
@@ -308,6 +310,8 @@ class Trigger(StrictModel):
     """rollback | pause | investigate."""
     decided_by: Who | None = None
     """Who decides."""
+    monitor: Text | None = None
+    """The monitoring entry that shows the signal: its `id`, or its `metric` as written."""
 
 
 class RollbackStep(StrictModel):

@@ -21,6 +21,8 @@ class SiteInfo(StrictModel):
     """Site title."""
     organisation: Text | None = None
     """Organisation name, shown in the header and footer."""
+    description: Text | None = None
+    """One sentence about the site, for search engines and link previews (meta description)."""
     mermaid: Literal["bundled", "cdn"] = "bundled"
     """bundled: diagrams work offline from a pinned local Mermaid; cdn: load Mermaid from a CDN on purpose."""
 
@@ -56,6 +58,10 @@ class Role(StrictModel):
     """Role name."""
     held_by: list[DirectoryId] = []
     """Person ids holding the role."""
+    contact: Text | None = None
+    """How to reach whoever holds the role now: a channel, address or duty phone."""
+    oncall: Text | None = None
+    """On-call rotation that pages the role's holder, e.g. pagerduty:release-duty."""
 
 
 class SiteConfig(StrictModel):

@@ -28,7 +28,7 @@ from plangen.render import escape
 from plangen.render.mermaid import (
     fence, flowchart_source, flowchart_table, gantt_source, gantt_table, too_big,
 )
-from plangen.views.base import Link, Ref, Who
+from plangen.views.base import Contact, Link, Reach, Ref, Who
 from plangen.views.diagrams import Flowchart, Gantt
 
 
@@ -117,9 +117,18 @@ def _nowrap(text: str) -> Md:
     return Md(f'<span class="pg-nowrap">{escape.md_inline(text)}</span>' if text else "")
 
 
-def _contacts(items: tuple[str, ...]) -> Md:
-    """Ways to reach someone, on one line: web addresses linked, the rest text."""
-    return Md(" · ".join(escape.md_link(x, x) if is_web_url(x) else escape.md_inline(x) for x in items))
+def _contacts(lines: tuple[Reach, ...]) -> Md:
+    """Ways to reach someone, on one line: "On call: x · Omar Haddad: mail, phone";
+    mail, phone and web contacts are links, the rest text."""
+    def one(c: Contact) -> str:
+        return escape.md_link(c.text, c.href) if c.href else escape.md_inline(c.text)
+
+    parts = []
+    for line in lines:
+        items = ", ".join(one(c) for c in line.contacts)
+        label = escape.md_inline(line.label)
+        parts.append(f"{label}: {items}" if label and items else label or items)
+    return Md(" · ".join(p for p in parts if p))
 
 
 def _trusted_md(value: str) -> Md:

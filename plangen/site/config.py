@@ -105,6 +105,8 @@ def generated(views: SiteViews, *, offline: bool, mermaid_cdn: bool) -> dict[str
     }
     if views.organisation:
         config["copyright"] = theme_text(views.organisation)
+    if views.description:
+        config["site_description"] = theme_text(views.description)  # the pages' meta description
     if offline:
         # Search from file://: the offline plugin inlines the index; the shim
         # it needs comes from the local copy, not from a CDN.

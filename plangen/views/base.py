@@ -6,9 +6,11 @@ the context each value lands in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from plangen.model.base import is_web_url
 from plangen.model.site import SiteConfig
 
 
@@ -30,13 +32,29 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """One way to reach someone: a web, mailto or tel link, or plain text."""
+
+    text: str
+    href: str = ""  # "" when shown as text
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A labelled line of contacts: "On call: pagerduty:ml-oncall"."""
+
+    label: str
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True)
 class Who:
     """A person, team or role, with its page and the ways to reach it."""
 
     id: str
     kind: str  # person | team | role
     ref: Ref
-    contacts: tuple[str, ...]  # mail, channel, extension, on-call: free text, linked when a web URL
+    contacts: tuple[Reach, ...]  # how to reach them now: on call first, then the contact, then each person
     people: tuple[str, ...]  # names of the people behind it
 
     @property
@@ -76,19 +94,25 @@ class Directory:
         entry = site.people.get(ident) or site.teams.get(ident) or site.roles.get(ident)
         return entry.name if entry is not None else ident
 
-    def contacts(self, ident: str) -> tuple[str, ...]:
+    def contacts(self, ident: str) -> tuple[Reach, ...]:
+        """On-call rotation first, then the team's or role's own contact, then
+        each person behind it with their phone and mail."""
         site = self.site
         if ident in site.people:
             person = site.people[ident]
-            return tuple(x for x in (person.email, person.phone) if x)
-        if ident in site.teams:
-            team = site.teams[ident]
-            return tuple(x for x in (team.contact, team.oncall) if x)
-        # a role: reach the people who hold it
-        return tuple(
-            f"{self.name(p)}: {', '.join(self.contacts(p))}" if self.contacts(p) else self.name(p)
-            for p in self.people_of(ident)
-        )
+            own = tuple(c for c in (phone(person.phone), mail(person.email)) if c)
+            return (Reach("", own),) if own else ()
+        entry = site.teams.get(ident) or site.roles.get(ident)
+        lines = []
+        if entry is not None and entry.oncall:
+            lines.append(Reach("On call", (free_text(entry.oncall),)))
+        if entry is not None and entry.contact:
+            lines.append(Reach("Contact", (free_text(entry.contact),)))
+        for p in self.people_of(ident):
+            person = site.people.get(p)
+            own = tuple(c for c in (phone(person.phone), mail(person.email)) if c) if person else ()
+            lines.append(Reach(self.name(p), own))
+        return tuple(lines)
 
     def who(self, ident: str) -> Who:
         kind = self.kind(ident)
@@ -96,6 +120,37 @@ class Directory:
             ident, kind, Ref(self.name(ident), directory_path(kind, ident)), self.contacts(ident),
             tuple(self.name(p) for p in self.people_of(ident)),
         )
+
+
+_MAIL = re.compile(r"[^@\s?&#/<>\"']+@[^@\s?&#/<>\"']+\.[A-Za-z]{2,}")
+
+
+def mail(address: str | None) -> Contact | None:
+    """A mail address as a mailto: link, if it is one."""
+    if not address:
+        return None
+    return Contact(address, f"mailto:{address}" if _MAIL.fullmatch(address) else "")
+
+
+def phone(number: str | None) -> Contact | None:
+    """A phone number or extension as a tel: link (its digits, and a leading +)."""
+    if not number:
+        return None
+    digits = re.sub(r"[^0-9]", "", number)
+    plus = "+" if number.strip().startswith("+") else ""
+    return Contact(number, f"tel:{plus}{digits}" if len(digits) >= 3 else "")
+
+
+def free_text(text: str) -> Contact:
+    """A contact written as free text: linked when it is an http(s) URL, a mail
+    address or a phone number; shown as text otherwise (#channel, pagerduty:x)."""
+    if is_web_url(text):
+        return Contact(text, text)
+    if _MAIL.fullmatch(text):
+        return Contact(text, f"mailto:{text}")
+    if re.fullmatch(r"\+?[0-9][0-9 ()./-]{5,}", text.strip()):
+        return phone(text) or Contact(text)
+    return Contact(text)
 
 
 def status_icon(status: str) -> str:

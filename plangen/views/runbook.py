@@ -10,7 +10,10 @@ from datetime import timedelta
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.model.base import duration_delta
-from plangen.views.base import Directory, Ref, Who, day, human_duration, label, plan_path, runbook_path
+from plangen.model.plan import Monitor, Trigger
+from plangen.views.base import (
+    Directory, Link, Reach, Ref, Who, day, free_text, human_duration, label, plan_path, runbook_path,
+)
 from plangen.views.decision import DecisionCard, decision_card
 from plangen.views.plan import AuthorityRow, authority_rows, print_header
 
@@ -29,7 +32,9 @@ class TriggerRow:
     symptom: str
     signal: str
     action: str
-    decided_by: Owner | None
+    decided_by: Owner
+    threshold: str  # from the monitoring entry it names
+    dashboard: Link | None
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class EscalationRow:
     level: int
     who: Who
     respond_within: str
-    contacts: tuple[str, ...]
+    contacts: tuple[Reach, ...]
 
 
 @dataclass(frozen=True)
@@ -106,13 +111,18 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
     # Nobody named: the incident owner stands in, else the plan's owner.
     stand_in = Owner(incident_owner, "incident owner") if incident_owner else Owner(who(plan.owner), "plan owner")
 
+    monitors = {m.id: m for m in plan.monitoring if m.id} | {m.metric: m for m in plan.monitoring}
+
     def owner(ident: str | None) -> Owner:
         return Owner(who(ident), "") if ident else stand_in
 
     escalation = []
     for level in sorted(support.escalation, key=lambda e: e.level) if support else []:
         entry = who(level.team)
-        contacts = tuple(dict.fromkeys(x for x in (level.contact, *entry.contacts) if x))  # each once
+        known = {c.text for line in entry.contacts for c in line.contacts}
+        # The level's own contact first, unless it is one of the team's already.
+        own = (Reach("Page", (free_text(level.contact),)),) if level.contact and level.contact not in known else ()
+        contacts = own + entry.contacts
         escalation.append(EscalationRow(level.level, entry, _human(level.respond_within), contacts))
     return RunbookPage(
         path=runbook_path(plan.id),
@@ -127,8 +137,7 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
         previous_version=(plan.model.previous_version or "") if plan.model else "",
         authority=authority_rows(plan, people),
         complete=bool(steps and triggers),
-        triggers=tuple(TriggerRow(t.id, t.symptom, t.signal or "", t.action or "", owner(t.decided_by))
-                       for t in triggers),
+        triggers=tuple(_trigger(t, owner(t.decided_by), monitors) for t in triggers),
         steps=tuple(
             StepView(n, f"step-{n}", s.do, owner(s.owner), s.command or "", s.expect or "", _human(s.time))
             for n, s in enumerate(steps, start=1)
@@ -144,6 +153,15 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
         escalation=tuple(escalation),
         triage=tuple(TriageRow(t.symptom, t.check or "", t.action or "") for t in (support.triage if support else [])),
         readiness=tuple((r.item, r.done) for r in (support.readiness if support else [])),
+    )
+
+
+def _trigger(t: Trigger, decided_by: Owner, monitors: dict[str, Monitor]) -> TriggerRow:
+    watched = monitors.get(t.monitor) if t.monitor else None
+    return TriggerRow(
+        t.id, t.symptom, t.signal or "", t.action or "", decided_by,
+        (watched.threshold or "") if watched else "",
+        Link(f"Dashboard: {watched.metric}", watched.dashboard) if watched and watched.dashboard else None,
     )
 
 

@@ -200,7 +200,8 @@ class SiteViews:
     organisation: str
     pages: tuple[Page, ...]
     nav: tuple[NavItem, ...]
-    hidden: tuple[str, ...] = field(default=())  # pages reached from indexes, not from the sidebar
+    hidden: tuple[str, ...] = field(default=())
+    description: str = ""  # the site's meta description  # pages reached from indexes, not from the sidebar
 
 
 # -- building ----------------------------------------------------------------------
@@ -463,4 +464,4 @@ def site_views(analysis: Analysis) -> SiteViews:
     entries = directory_pages(analysis, people)
     pages += [Page(e.path, "person.md.j2", e) for e in entries]
     return SiteViews(site.site.title, site.site.organisation or "", tuple(pages), navigation(analysis),
-                     tuple(e.path for e in entries))
+                     tuple(e.path for e in entries), site.site.description or "")
