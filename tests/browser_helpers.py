@@ -104,7 +104,11 @@ def search(page, query: str) -> list[str]:  # noqa: ANN001
     box = page.locator("input.md-search__input")
     for _ in range(15):
         box.fill("")
-        box.press_sequentially(query)  # real key events: the search listens for keys
+        # The text goes in as an input method would put it (Chinese or Japanese
+        # cannot be typed key by key), then a real key event: the search
+        # listens for keys.
+        box.fill(query)
+        box.press("End")
         try:
             page.wait_for_selector(".md-search-result__item", state="attached", timeout=2000)
             return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")

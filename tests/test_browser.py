@@ -64,7 +64,13 @@ def test_runbook_prints_every_step_with_no_navigation(chromium, site, tmp_path: 
     pdf = tmp_path / "runbook.pdf"
     page.pdf(path=str(pdf), format=paper, print_background=True)
     ctx.close()
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(pdf)).pages).split())
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(str(pdf)).pages]
+    text = " ".join(pages)
+    # every sheet says what it is, as of when, and which sheet of how many
+    header = "Rollback runbook: Invoice risk review assistant · in review · model invoice-risk 2.3.0 · as of 2026-11-22"
+    for number, sheet in enumerate(pages, start=1):
+        assert header in sheet and f"Page {number} of {len(pages)}" in sheet, sheet[:300]
+        assert len(sheet) > len(header) + 30  # no blank pages: every sheet has content of its own
     wanted = ["Reviewers override more than 40% of scores for a day",
               "Step 1: Disable the score display flag", "flagctl set ap.risk_score.enabled false",
               "Step 2: Redeploy model 2.2.1 to the scoring service",
@@ -74,6 +80,24 @@ def test_runbook_prints_every_step_with_no_navigation(chromium, site, tmp_path: 
     assert positions[:5] == sorted(positions[:5])  # trigger first, then the steps in order
     for chrome in ("Pending approvals", "Release calendar", "Search"):
         assert chrome not in text
+
+
+def test_steps_have_anchors_and_tick_boxes_that_are_kept(chromium, site) -> None:
+    _, base = site
+    url = base + "plans/invoice-risk-review/runbook/"
+    ctx, page, seen = open_page(chromium, url + "#step-2")
+    assert page.evaluate("document.querySelector('#step-2').textContent").startswith("Step 2: Redeploy")
+    boxes = page.locator("h3[id^='step-'] input.pg-tick")
+    assert boxes.count() == 2
+    boxes.nth(1).check()
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h3[id^='step-'] input.pg-tick").nth(1).is_checked()  # kept in this browser
+    assert not page.locator("h3[id^='step-'] input.pg-tick").nth(0).is_checked()
+    page.locator(".pg-clear-ticks").click()
+    assert not page.locator("h3[id^='step-'] input.pg-tick").nth(1).is_checked()
+    ctx.close()
+    assert seen["errors"] == []
 
 
 def test_offline_site_works_from_file_urls(chromium, tmp_path: Path) -> None:

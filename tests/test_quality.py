@@ -3,6 +3,8 @@ narrow screens, and the same docs built by Zensical."""
 
 from __future__ import annotations
 
+import json
+
 import os
 import subprocess
 import sys
@@ -38,13 +40,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
     ("Vendor onboarding risk screening", "plans/vendor-risk-screening/"),
     ("Redeploy model 2.2.1", "plans/invoice-risk-review/runbook/"),
     ("Grace Okafor", "directory/people/grace.o/"),
+    ("李娜", "directory/people/li.na/"),
+    ("佐藤", "directory/people/sato.y/"),
+    ("José Álvarez", "directory/people/jose.a/"),
+    ("Revoke the vendor API key if the trigger was a data concern", "plans/reply-drafts-model-swap/runbook/"),
 ])
 def test_search_finds_the_right_page(chromium, site, query: str, page: str) -> None:
     _, base = site
     ctx, tab, seen = open_page(chromium, base)
     found = search(tab, query)
     ctx.close()
-    assert any(h.split("#")[0].split("?")[0] == base + page for h in found), found
+    assert found and found[0].split("#")[0].split("?")[0] == base + page, found  # the right page first
     assert seen["outside"] == []
 
 
@@ -120,3 +126,11 @@ def test_the_rendered_docs_also_build_with_zensical(tmp_path: Path, capsys: pyte
     assert {"triggers", "steps", "escalation"} <= runbook.ids
     plan = parse(project / "out" / "site" / "plans" / "invoice-risk-review" / "index.html")
     assert sum(1 for tag, a in plan.elements if tag == "pre" and "mermaid" in (a.get("class") or "")) == 3
+
+
+def test_search_leaves_diagram_sources_out_and_lands_on_steps(site) -> None:
+    root, _ = site
+    index = json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if "flowchart" in d["text"] or "gantt" in d["text"]]
+    steps = [d["location"] for d in index["docs"] if "#step-" in d["location"]]
+    assert "plans/invoice-risk-review/runbook/#step-2" in steps
