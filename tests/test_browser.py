@@ -72,12 +72,14 @@ def test_runbook_prints_every_step_with_no_navigation(chromium, site, tmp_path: 
         assert header in sheet and f"Page {number} of {len(pages)}" in sheet, sheet[:300]
         assert len(sheet) > len(header) + 30  # no blank pages: every sheet has content of its own
     wanted = ["Reviewers override more than 40% of scores for a day",
-              "Step 1: Disable the score display flag", "flagctl set ap.risk_score.enabled false",
-              "Step 2: Redeploy model 2.2.1 to the scoring service",
-              "deployctl rollout invoice-risk --version 2.2.1", "x4400", "pagerduty:ml-oncall"]
+              "Step 1: Disable the score display flag", "Expected result: Scores disappear from the AP UI",
+              "Step 2: Redeploy model 2.2.1 to the scoring service", "Expected result: /health reports",
+              "flagctl set ap.risk_score.enabled false", "deployctl rollout invoice-risk --version 2.2.1",
+              "x4400", "pagerduty:ml-oncall"]
     positions = [text.find(w) for w in wanted]
     assert -1 not in positions, [w for w, p in zip(wanted, positions) if p == -1]
-    assert positions[:5] == sorted(positions[:5])  # trigger first, then the steps in order
+    # trigger first, then the steps in order (code blocks come out of the PDF's text layer apart)
+    assert positions[:5] == sorted(positions[:5])
     for chrome in ("Pending approvals", "Release calendar", "Search"):
         assert chrome not in text
 
