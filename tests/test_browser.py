@@ -178,3 +178,22 @@ def test_the_timeline_marks_the_build_date_not_the_viewers_clock(chromium, decis
     ctx.close()
     assert any("As of 2026-11-22" in d["text"] for d in diagrams)
     assert any("vert" in m for m in marker) and not any(m.split()[0] == "today" for m in marker)
+
+
+def test_a_plan_page_prints_with_its_header_and_no_empty_sheet(chromium, site, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    _, base = site
+    ctx, page, _ = open_page(chromium, base + "plans/invoice-risk-review/")
+    wait_for_diagrams(page)
+    heights = page.evaluate("Array.from(document.querySelectorAll('div.mermaid')).map(d => d.getBoundingClientRect().height)")
+    page.emulate_media(media="print")
+    pdf = tmp_path / "plan.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    ctx.close()
+    sheets = [" ".join(p.extract_text().split()) for p in PdfReader(str(pdf)).pages]
+    header = "Invoice risk review assistant · in review · model invoice-risk 2.3.0 · as of 2026-11-22"
+    for number, sheet in enumerate(sheets, start=1):
+        assert sheet.startswith(header) and f"Page {number} of {len(sheets)}" in sheet
+        assert len(sheet) > 300, sheet  # no nearly blank sheet
+    assert heights and max(heights) < 1000  # each diagram fits on one A4 sheet, which it may not be split across
