@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
-from plangen.commands.report import emit, plural
+from plangen.commands.report import emit, plural, say
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine
 from plangen.site.writer import check_output, publish, staging, write_tree
@@ -21,22 +21,22 @@ def protected() -> list[Path]:
 def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool, as_of: date | None,
         offline: bool) -> int:
     check_output(out, protected=protected())
-    click.echo("plangen: reading and checking plans...", err=True)
+    say("plangen: reading and checking plans...")
     result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict)
     if not isinstance(result, Generated):
         emit(result, "text")
         reason = "errors" if not strict else "errors (--strict also stops on readiness errors)"
-        click.echo(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})", err=True)
+        say(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})")
         return 1
     emit([f for f in result.analysis.project.findings if f.severity == "warning"], "text")
     day = result.analysis.as_of
     epoch = int(datetime.combine(day, time(), timezone.utc).timestamp())  # the same input, the same bytes
     with staging(out) as stage:
         write_tree(stage / "src", result.files)
-        click.echo(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...", err=True)
+        say(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...")
         warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch)
         for message in warnings:
-            click.echo(f"mkdocs: {message}", err=True)
+            say(f"mkdocs: {message}")
         publish(stage / "site", out)
-    click.echo(f"plangen: site written to {out} (as of {day})", err=True)
+    say(f"plangen: site written to {out} (as of {day})")
     return 0

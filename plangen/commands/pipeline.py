@@ -10,7 +10,8 @@ from pathlib import Path
 
 from plangen.analysis.analyse import Analysis, analyse
 from plangen.analysis.dates import build_date
-from plangen.errors import Finding
+from plangen.errors import Finding, PlangenError
+from plangen.model.base import MAX_DAY, MIN_DAY
 from plangen.project import DEFAULT_SITE_CONFIG, load_project
 from plangen.render.env import make_env
 from plangen.render.exports import calendar_ics, plans_json, schema_json
@@ -30,11 +31,21 @@ class Generated:
     exports: dict[str, str]  # published beside the HTML
 
 
+def judge_day(as_of: date | None) -> date:
+    """The build date (--as-of, SOURCE_DATE_EPOCH or today), within the days a
+    plan may name, so every date derived from it stays computable."""
+    day = build_date(as_of)
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise PlangenError(f"the build date {day} is outside the supported range {MIN_DAY} to {MAX_DAY}",
+                           "check --as-of or SOURCE_DATE_EPOCH")
+    return day
+
+
 def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None, offline: bool,
              strict: bool, templates: Path | None = None) -> Generated | list[Finding]:
     """Everything a build writes, or the findings that stop it."""
     project = load_project(paths, site_config)
-    analysis = analyse(project, build_date(as_of))
+    analysis = analyse(project, judge_day(as_of))
     stop = [f for f in analysis.findings if f.severity == "error"]
     if strict:  # validation warnings (text YAML dropped as a comment) stop a strict build too
         stop += [f for f in project.findings if f.severity == "warning"]

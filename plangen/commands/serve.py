@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
-from plangen.commands.report import emit
+from plangen.commands.report import emit, say
 from plangen.errors import PlangenError
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine
@@ -42,15 +42,15 @@ def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as
         try:
             result = generate(paths, site_config, as_of=as_of, offline=False, strict=False)
         except PlangenError as exc:
-            click.echo(f"plangen: {exc.message}", err=True)
+            say(f"plangen: {exc.message}")
             return False
         if not isinstance(result, Generated):
             emit(result, "text")
-            click.echo("plangen: fix the errors above; still serving the last good version", err=True)
+            say("plangen: fix the errors above; still serving the last good version")
             return False
         changed = sync_tree(folder, result.files)
         if changed:
-            click.echo(f"plangen: {len(changed)} page(s) updated", err=True)
+            say(f"plangen: {len(changed)} page(s) updated")
         return True
 
     if not render():
@@ -66,6 +66,6 @@ def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as
                 render()
 
     threading.Thread(target=watch, daemon=True, name="plangen-watch").start()
-    click.echo(f"plangen: serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    say(f"plangen: serving on http://{host}:{port}/ (Ctrl+C to stop)")
     engine.serve(folder / "mkdocs.yml", host=host, port=port)
     return 0
