@@ -17,7 +17,7 @@ from plangen.render.env import make_env
 from plangen.render.exports import calendar_ics, plans_json, schema_json
 from plangen.render.pages import render_pages
 from plangen.resources import builtin
-from plangen.site.config import OVERRIDES, OWN, VENDOR, dump, load_yaml, mkdocs_config
+from plangen.site.config import OVERRIDES, OWN, VENDOR, dump, load_yaml, markdown_extensions, mkdocs_config
 from plangen.site.vendor import vendor_files
 from plangen.views.site import site_views
 
@@ -53,8 +53,6 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         return sorted(stop)
     site = project.site
     views = site_views(analysis)
-    env = make_env(templates or USER_TEMPLATES, builtin("templates"))
-    pages = render_pages(views, env)
 
     base_dir = builtin("site_config")
     user_dir = site_config if site_config and site_config.is_dir() else (
@@ -63,6 +61,8 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     cdn = bool(site and site.site.mermaid == "cdn")
     config = mkdocs_config(load_yaml(base_dir / "mkdocs.base.yml"), views,
                            load_yaml(user_yml) if user_yml.is_file() else None, offline=offline, mermaid_cdn=cdn)
+    env = make_env(templates or USER_TEMPLATES, builtin("templates"), markdown_extensions(config))
+    pages = render_pages(views, env)
 
     files: dict[str, bytes | str] = {"mkdocs.yml": dump(config)}
     files.update({f"docs/{path}": text for path, text in pages.items()})

@@ -177,6 +177,7 @@ def check_url(value: str) -> str:
     try:
         parts = urlsplit(value)
         hostname, username, password = parts.hostname, parts.username, parts.password
+        parts.port  # noqa: B018  (raises on a port that is not a number)
     except ValueError:
         raise _error("plangen_url", "{value} is not a well-formed URL", value=quote(value)) from None
     scheme = parts.scheme.lower()
@@ -189,11 +190,31 @@ def check_url(value: str) -> str:
         return value
     if not hostname:
         raise _error("plangen_url", "{value} has no host: expected an http, https or mailto URL", value=quote(value))
+    if not _valid_host(hostname, bracketed=parts.netloc.rpartition("@")[2].startswith("[")):
+        raise _error(
+            "plangen_url", "{value} does not name a valid host ({host})", value=quote(value), host=quote(hostname)
+        )
     if username is not None or password is not None:
         raise _error(
             "plangen_credentials", "a URL must not carry a user name or password"
         )
     return value
+
+
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _valid_host(host: str, *, bracketed: bool) -> bool:
+    """A DNS name (international names through IDNA) or an IP address: the
+    host a browser will contact is exactly the one validated."""
+    if bracketed:
+        return True  # urlsplit has already checked the IPv6 address
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return False
+    labels = ascii_host.lower().removesuffix(".").split(".")
+    return len(ascii_host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
 
 
 def is_web_url(text: str) -> bool:
