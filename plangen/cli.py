@@ -231,5 +231,14 @@ def schema(kind: str) -> None:
     command.run(kind)
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl+C, so temporary folders
+    # are removed on the way out; what kill -9 leaves, the next build sweeps.
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="plangen")
