@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from plangen import __version__
-from plangen.errors import PlangenError, printable
+from plangen.errors import PlangenError, printable, printable_block
 
 FORMATS = click.Choice(["text", "json", "github"])
 
@@ -25,7 +25,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except PlangenError as exc:
             # Messages may quote file names and values: each line is escaped.
-            message = printable(exc.message) + (f"\n  hint: {printable(exc.hint)}" if exc.hint else "")
+            message = printable_block(exc.message) + (f"\n  hint: {printable(exc.hint)}" if exc.hint else "")
             raise click.ClickException(message) from None
 
 

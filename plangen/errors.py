@@ -92,3 +92,11 @@ def _escape_char(match: re.Match[str]) -> str:
     ch = match.group()
     return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
         f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+
+
+def printable_block(text: str, indent: str = "  ") -> str:
+    """Several lines for a person: each escaped, and every line after the
+    first indented, so none can pass for a line of its own (such as a
+    workflow command, which must start the line)."""
+    first, *rest = str(text).split("\n")
+    return printable(first) + "".join(f"\n{indent}{printable(line.lstrip())}" for line in rest)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import click
 
-from plangen.errors import UNPRINTABLE, Finding, printable
+from plangen.errors import UNPRINTABLE, Finding, printable, printable_block
 
 
 def _text(f: Finding) -> str:
@@ -79,7 +79,7 @@ def _utf16(ch: str) -> list[int]:
 
 def say(message: str) -> None:
     """A status line on stderr; any path or value in it is escaped."""
-    click.echo(printable(message), err=True)
+    click.echo(printable_block(message), err=True)
 
 
 def plural(n: int, word: str) -> str:
