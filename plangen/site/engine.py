@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from plangen.errors import PlangenError
 
 
@@ -50,6 +52,10 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
     log.addHandler(handler)
     try:
         config = load_config(str(config_file.absolute()), site_dir=str(site_dir.absolute()), strict=strict)
+        # plangen writes the site name HTML-escaped, because the theme prints
+        # it raw in most places; marked as markup, the places that escape it
+        # (the logo's title attribute) do not escape it twice.
+        config["site_name"] = Markup(config["site_name"])
         config.plugins.on_startup(command="build", dirty=False)
         try:
             with _source_date(epoch):
