@@ -42,8 +42,9 @@ def judge_day(as_of: date | None) -> date:
 
 
 def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None, offline: bool,
-             strict: bool, templates: Path | None = None) -> Generated | list[Finding]:
-    """Everything a build writes, or the findings that stop it."""
+             strict: bool, templates: Path | None = None, assets: bool = True) -> Generated | list[Finding]:
+    """Everything a build writes, or the findings that stop it. Without
+    `assets`, the static files (stylesheets, Mermaid) are left out."""
     project = load_project(paths, site_config)
     analysis = analyse(project, judge_day(as_of))
     stop = [f for f in analysis.findings if f.severity == "error"]
@@ -66,11 +67,11 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
 
     files: dict[str, bytes | str] = {"mkdocs.yml": dump(config)}
     files.update({f"docs/{path}": text for path, text in pages.items()})
-    for asset in sorted((base_dir / "assets").iterdir()):
+    for asset in sorted((base_dir / "assets").iterdir()) if assets else []:
         files[f"docs/{OWN}/{asset.name}"] = asset.read_bytes()
     for override in sorted((base_dir / OVERRIDES).iterdir()):
         files[f"{OVERRIDES}/{override.name}"] = override.read_bytes()
-    if not cdn:
+    if not cdn and assets:
         for name, path in vendor_files().items():
             files[f"docs/{VENDOR}/{name}"] = path.read_bytes()
     # The downloads live in docs/ so that MkDocs copies them and checks the links to them.
