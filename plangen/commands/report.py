@@ -55,14 +55,20 @@ def emit(findings: Sequence[Finding], fmt: str) -> None:
     if fmt == "json":
         # JSON escapes C0 controls itself; C1, bidirectional and invisible
         # characters are written as \u escapes too (they only occur inside strings).
-        text = json.dumps([as_dict(f) for f in findings], indent=2, ensure_ascii=False)
-        click.echo(UNPRINTABLE.sub(_json_escape, text))
+        click.echo(dump_json([as_dict(f) for f in findings]))
     elif fmt == "github":
         for f in findings:
             click.echo(_github(f))
     else:
         for f in findings:
             click.echo(_text(f))
+
+
+def dump_json(data: object) -> str:
+    """JSON for a terminal or a pipe: json.dumps escapes C0 controls itself;
+    C1, bidirectional and invisible characters become \\u escapes too (they
+    can only occur inside strings)."""
+    return UNPRINTABLE.sub(_json_escape, json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _json_escape(match: re.Match[str]) -> str:
