@@ -157,3 +157,13 @@ def test_no_value_can_print_a_line_of_its_own(run, tmp_path) -> None:
         for line in (result.stdout + result.stderr).splitlines():
             assert not line.startswith("::") or args[-1] == "github" and line.startswith(("::error file=", "::warning file=")), (args, line)
             assert "\x1b" not in line, (args, line)
+
+
+@pytest.mark.parametrize("verb", ["lint", "status", "render"])
+def test_a_plan_failing_a_cross_check_is_reported_not_analysed(run, tmp_path, verb: str) -> None:
+    """An unknown phase in `needed_for` used to reach a readiness rule and crash it."""
+    case = CASES / "validate" / "unknown-phase-gated-by-dependency.yaml"
+    args = [verb, "--as-of", "2026-11-22", "--site-config", str(CASES / "site_config"), str(case)]
+    result = run(args + (["--out", str(tmp_path / "out")] if verb == "render" else []))
+    assert result.exit_code == 1
+    assert "unknown phase 'pilto'" in result.stdout

@@ -21,10 +21,11 @@ _MD_MAP = {ord(c): f"&#{ord(c)};" for c in _MD_SPECIAL}
 # At the start of a block almost any symbol starts syntax in some extension:
 # headings, lists and rules (# - + *), admonitions (!!!), details (???),
 # blocks (///), snippets (--8<--), tabs (===), definitions (:), maths ($$),
-# fenced divs (:::), and whatever the next extension brings. So a line that
-# begins with anything but a letter or a digit begins with an entity, and a
-# line that begins with a word cannot continue as a list marker ("1.", "1)",
-# and with fancylists "a.", "iv)"). tests/test_escape.py enumerates the extensions this must hold for.
+# fenced divs (:::), and whatever the next extension brings (all of them
+# ASCII). So a line that begins with any ASCII character but a letter or a
+# digit begins with an entity instead, and a line that begins with a word
+# cannot continue as a list marker ("1.", "1)", and with fancylists "a.",
+# "iv)"). tests/test_escape.py enumerates the extensions this must hold for.
 _NUMBERED = re.compile(r"^([0-9A-Za-z]+)([.)])")  # "1.", "a)", "iv." (fancylists)
 _SPACE = re.compile(r"\s+")
 _BREAK = re.compile(r"\r\n?|\n")
@@ -34,7 +35,7 @@ def md_inline(text: str) -> str:
     """Text inside a paragraph, heading, list item or cell: one line, all syntax inert."""
     line = _SPACE.sub(" ", str(text)).strip()
     first = line[:1]
-    if first and not first.isalnum() and first not in _MD_SPECIAL:
+    if first.isascii() and first and not first.isalnum() and first not in _MD_SPECIAL:
         line = f"&#{ord(first)};{line[1:].translate(_MD_MAP)}"
     else:
         line = line.translate(_MD_MAP)
