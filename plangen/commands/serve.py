@@ -43,7 +43,6 @@ def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as
                 return False
             write_tree(stage / "src", result.files)
             engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=False)
-            write_tree(stage / "site", result.exports)
             changed = sync_tree(root, _files(stage / "site"))
             if changed:
                 say(f"plangen: {len(changed)} file(s) of the site updated")
