@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from plangen import __version__
-from plangen.errors import PlangenError
+from plangen.errors import PlangenError, printable, printable_block
 
 FORMATS = click.Choice(["text", "json", "github"])
 
@@ -24,11 +24,29 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PlangenError as exc:
-            message = exc.message + (f"\n  hint: {exc.hint}" if exc.hint else "")
+            # Messages may quote file names and values: each line is escaped.
+            message = printable_block(exc.message) + (f"\n  hint: {printable(exc.hint)}" if exc.hint else "")
             raise click.ClickException(message) from None
 
 
-_AS_OF = click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+class _Day(click.DateTime):
+    """A YYYY-MM-DD day within the range plans may use (1900-01-01 to
+    2999-12-31; kept in step with plangen.model.base, not imported to keep
+    --help light)."""
+
+    name = "day"
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        day = super().convert(value, param, ctx)
+        if not 1900 <= day.year <= 2999:
+            self.fail(f"{day.date()} is outside the supported range 1900-01-01 to 2999-12-31", param, ctx)
+        return day
+
+
+_AS_OF = click.option("--as-of", type=_Day(), metavar="YYYY-MM-DD",
                       help="Judge dates as of this day. Default: SOURCE_DATE_EPOCH, else today.")
 _SITE_CONFIG = click.option(
     "--site-config", type=click.Path(exists=True, path_type=Path),
@@ -213,5 +231,14 @@ def schema(kind: str) -> None:
     command.run(kind)
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl+C, so temporary folders
+    # are removed on the way out; what kill -9 leaves, the next build sweeps.
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="plangen")

@@ -26,6 +26,8 @@ def format_path(path: Sequence[PathPart]) -> str:
     """
     out = ""
     for part in path:
+        if isinstance(part, str) and len(part) > 60:  # a key can be any text: never echo it whole
+            part = part[:57] + "..."
         if isinstance(part, int):
             out += f"[{part}]"
         elif _IDENTIFIER.fullmatch(part):
@@ -68,3 +70,33 @@ class PlangenError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+# What may never reach a terminal or a CI log raw: every control character
+# (a line break in a value could start a line of its own, such as a forged
+# "::error::" workflow command; ESC starts terminal escape sequences), and
+# the invisible and bidirectional format characters the loader refuses.
+UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\ufffe\uffff\U000e0000-\U000e007f\ud800-\udfff]"
+)
+
+
+def printable(text: str) -> str:
+    """`text` with every control or invisible character written as an escape
+    (\\n, \\x1b, \\u202e): one line, shown exactly as it reads."""
+    return UNPRINTABLE.sub(_escape_char, str(text))
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
+        f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+
+
+def printable_block(text: str, indent: str = "  ") -> str:
+    """Several lines for a person: each escaped, and every line after the
+    first indented, so none can pass for a line of its own (such as a
+    workflow command, which must start the line)."""
+    first, *rest = str(text).split("\n")
+    return printable(first) + "".join(f"\n{indent}{printable(line.lstrip())}" for line in rest)

@@ -32,15 +32,28 @@ MAX_FINDINGS = 50  # per file: a pathological file must not flood the terminal
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
-# Characters no plan text may hold, typed literally or written as a YAML
-# escape: C0 controls other than tab and newline; DEL and C1 controls (YAML
-# 1.1 reads NEL as a line break); bidirectional embeddings, overrides and
-# isolates (they make text display differently from what it says); line and
-# paragraph separators; stray byte-order marks; noncharacters.
-FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ufffe\uffff]"
+# Characters no plan text (nor a file or folder name) may hold, typed
+# literally or written as a YAML escape: C0 controls other than tab and
+# newline; DEL and C1 controls (YAML 1.1 reads NEL as a line break);
+# bidirectional marks, embeddings, overrides and isolates (they make text
+# display differently from what it says); invisible characters (zero-width
+# space, word joiner, invisible operators, tag characters, interlinear
+# annotations, deprecated format controls); line and paragraph separators;
+# stray byte-order marks; noncharacters. The zero-width joiner and non-joiner
+# are needed by emoji and several scripts: they pass only between two
+# non-ASCII characters, never beside ASCII text (where they can only hide a
+# difference, e.g. in 'roll<ZWJ>back').
+_BANNED = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u2028\u2029\ufeff\ufff9-\ufffb\ufffe\uffff"
+    "\U000e0000-\U000e007f"
 )
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+FORBIDDEN = re.compile(
+    f"[{_BANNED}]"
+    "|(?:^|(?<=[\x00-\x7f]))[\u200c\u200d]"
+    "|[\u200c\u200d](?=[\x00-\x7f]|$)"
+)
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def describe_char(ch: str) -> str:

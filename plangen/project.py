@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plangen.errors import Finding, PlangenError
-from plangen.load import Document, load_file
+from plangen.load import FORBIDDEN, MAX_FINDINGS, Document, describe_char, load_file
 from plangen.model.checks import Directory, check_plan, check_site
 from plangen.model.explain import validate
 from plangen.model.plan import Plan
@@ -20,7 +20,9 @@ from plangen.model.site import SiteConfig
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 SITE_FILE = "site.yaml"
-NOT_PLANS = "mkdocs"  # mkdocs.yml, mkdocs.base.yml: MkDocs settings, not plans
+# MkDocs settings that live beside site.yaml, not plans (a plan may well be
+# called mkdocs-upgrade.yaml).
+NOT_PLANS = frozenset({"mkdocs.yml", "mkdocs.yaml", "mkdocs.base.yml", "mkdocs.base.yaml"})
 DEFAULT_PLANS = Path("plans")
 DEFAULT_SITE_CONFIG = Path("site_config")
 
@@ -56,10 +58,6 @@ def display_name(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
 def _group(path: Path, root: Path) -> str:
     rel = path.parent.relative_to(root).as_posix()
     return "" if rel == "." else rel
@@ -69,8 +67,25 @@ def _classify(files: list[tuple[Path, str]], plans: list[tuple[Path, str]], site
     for path, group in files:
         if path.name == SITE_FILE:
             sites.append(path)
-        elif not path.name.startswith(NOT_PLANS):
+        elif path.name not in NOT_PLANS:
             plans.append((path, group))
+
+
+def _walk(root: Path) -> list[Path]:
+    """Every file under `root`, hidden ones left out, links not followed:
+    a link is listed (and later refused) but never descended into."""
+    found = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                stack.append(entry)
+            elif entry.suffix in PLAN_SUFFIXES and (entry.is_file() or entry.is_symlink()):
+                found.append(entry)
+    return sorted(found)
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None]:
@@ -82,21 +97,23 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None
     plans: list[tuple[Path, str]] = []
     sites: list[Path] = []
     for path in paths:
+        if path.is_symlink():
+            raise PlangenError(f"{path} is a symbolic link; plangen never reads through links",
+                               "name the real file or folder")
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file() and not _hidden(p, path)
-            )
-            if not found:
+            found = _walk(path)
+            before = len(plans) + len(sites)
+            _classify([(p, _group(p, path)) for p in found], plans, sites)
+            if len(plans) + len(sites) == before:
                 raise PlangenError(
                     f"{path}: no plan files (*.yaml, *.yml) in this folder",
                     "name the folder that holds the plans, e.g. plans/",
                 )
-            _classify([(p, _group(p, path)) for p in found], plans, sites)
         elif path.is_file():
             _classify([(path, "")], plans, sites)
         else:
             raise PlangenError(f"{path}: no such file or folder", "give a plan file, a folder of plans or site_config/")
-    unique_sites = sorted({s.resolve(): s for s in sites}.values())
+    unique_sites = sorted({s.absolute(): s for s in sites}.values())
     if len(unique_sites) > 1:
         raise PlangenError(
             "more than one site.yaml: " + ", ".join(map(str, unique_sites)),
@@ -105,13 +122,31 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Path | None
     seen: set[Path] = set()
     unique = []
     for plan, group in plans:  # a folder and a file inside it: read the file once
-        if plan.resolve() not in seen:
-            seen.add(plan.resolve())
+        if plan.absolute() not in seen:
+            seen.add(plan.absolute())
             unique.append((plan, group))
     return unique, (unique_sites[0] if unique_sites else None)
 
 
+def _refuse_path(path: Path, group: str = "") -> list[Finding]:
+    """A file plangen will not read: a link (it may point anywhere, e.g. at a
+    secret outside the project), or a name holding characters that would be
+    shown in the site, the exports and the terminal."""
+    name = display_name(path)
+    bad = FORBIDDEN.search(str(path)) or FORBIDDEN.search(group)
+    if bad:
+        return [Finding(name, 1, 1, "", f"the file or folder name holds a {describe_char(bad.group())}",
+                        "rename it: names become page titles, links and export fields")]
+    if path.is_symlink():
+        return [Finding(name, 1, 1, "", "is a symbolic link; plangen reads only regular files, never through links",
+                        "replace the link with the file itself")]
+    return []
+
+
 def load_site(path: Path) -> tuple[SiteConfig | None, Document | None, list[Finding]]:
+    refused = _refuse_path(path)
+    if refused:
+        return None, None, refused
     doc, warnings = load_file(path, display_name(path))  # with a document: warnings only
     if doc is None:
         return None, None, warnings
@@ -122,6 +157,9 @@ def load_site(path: Path) -> tuple[SiteConfig | None, Document | None, list[Find
 
 
 def load_plan(path: Path, group: str) -> tuple[LoadedPlan | None, Document | None, list[Finding]]:
+    refused = _refuse_path(path, group)
+    if refused:
+        return None, None, refused
     doc, warnings = load_file(path, display_name(path))  # with a document: warnings only
     if doc is None:
         return None, None, warnings
@@ -162,6 +200,9 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     plan_files, site_path = discover(paths)
     if site_path is None:
         candidate = site_config or DEFAULT_SITE_CONFIG
+        if candidate.is_symlink():
+            raise PlangenError(f"{candidate} is a symbolic link; plangen never reads through links",
+                               "name the real folder")
         candidate = candidate / SITE_FILE if candidate.is_dir() else candidate
         if candidate.is_file():
             site_path = candidate
@@ -180,13 +221,37 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     plans: list[LoadedPlan] = []
     for path, group in plan_files:
         loaded, _, plan_findings = load_plan(path, group)
-        findings += plan_findings
         if loaded is not None:
-            findings += check_plan(loaded.doc, loaded.plan, directory)
-            plans.append(loaded)
-    findings += _duplicate_plan_ids(plans)
+            checked = check_plan(loaded.doc, loaded.plan, directory)
+            plan_findings = plan_findings + checked
+            # Only a plan that passes every cross-check goes on to analysis:
+            # readiness rules rely on references that resolve and dates
+            # that can be computed.
+            if not any(f.severity == "error" for f in checked):
+                plans.append(loaded)
+        findings += plan_findings
+    duplicates = _duplicate_plan_ids(plans)
+    findings += duplicates
+    clashing = {f.file for f in duplicates}
+    plans = [p for p in plans if p.doc.file not in clashing]
     files = len(plan_files) + (site_path is not None)
-    return Project(tuple(plans), site, site_doc, tuple(sorted(set(findings))), files)
+    return Project(tuple(plans), site, site_doc, capped(findings), files)
+
+
+def capped(findings: list[Finding]) -> tuple[Finding, ...]:
+    """Sorted, with at most MAX_FINDINGS per file: past that, one line says
+    how many more there are (a pathological file must not flood the output)."""
+    out: list[Finding] = []
+    by_file: dict[str, list[Finding]] = {}
+    for f in sorted(set(findings)):
+        by_file.setdefault(f.file, []).append(f)
+    for file, items in by_file.items():
+        out += items[:MAX_FINDINGS]
+        if len(items) > MAX_FINDINGS:
+            last = items[MAX_FINDINGS - 1]
+            out.append(Finding(file, last.line, last.col, "", f"and {len(items) - MAX_FINDINGS} more problems "
+                               "in this file, not shown", "fix the ones above first; most often they share one cause"))
+    return tuple(out)
 
 
 def _duplicate_plan_ids(plans: list[LoadedPlan]) -> list[Finding]:

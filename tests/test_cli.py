@@ -137,3 +137,33 @@ def test_a_folder_without_plans_is_an_error_not_a_silent_pass(run, tmp_path) -> 
     result = run(["validate", "plans"], cwd=tmp_path)
     assert result.exit_code == 1
     assert "plans: no plan files (*.yaml, *.yml) in this folder" in result.stderr
+
+
+def test_no_value_can_print_a_line_of_its_own(run, tmp_path) -> None:
+    """A title with line breaks (text may hold them) and a file name with a
+    line break and an escape sequence: every command and format prints them
+    escaped, so no plan can forge a workflow command or drive the terminal."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    forged = "\n::error file=x.yaml,line=1::Rollback APPROVED\n::stop-commands::tok"
+    plan = (CASES / "lint" / "clean.yaml").read_text(encoding="utf-8")
+    plan = plan.replace("title: ", 'title: "T' + forged.replace("\n", "\\n") + '" #', 1)
+    (plans / "forged.yaml").write_text(plan, encoding="utf-8")
+    (plans / "bad\n::error::x\x1b[2J.yaml").write_text("format: plangen/v1\n", encoding="utf-8")
+    site = ["--site-config", str(CASES / "site_config")]
+    for args in (["validate"], ["lint"], ["status"], ["validate", "--format", "github"],
+                 ["validate", "--format", "json"], ["status", "--format", "json"]):
+        result = run([*args, *site, "plans"], cwd=tmp_path)
+        for line in (result.stdout + result.stderr).splitlines():
+            assert not line.startswith("::") or args[-1] == "github" and line.startswith(("::error file=", "::warning file=")), (args, line)
+            assert "\x1b" not in line, (args, line)
+
+
+@pytest.mark.parametrize("verb", ["lint", "status", "render"])
+def test_a_plan_failing_a_cross_check_is_reported_not_analysed(run, tmp_path, verb: str) -> None:
+    """An unknown phase in `needed_for` used to reach a readiness rule and crash it."""
+    case = CASES / "validate" / "unknown-phase-gated-by-dependency.yaml"
+    args = [verb, "--as-of", "2026-11-22", "--site-config", str(CASES / "site_config"), str(case)]
+    result = run(args + (["--out", str(tmp_path / "out")] if verb == "render" else []))
+    assert result.exit_code == 1
+    assert "unknown phase 'pilto'" in result.stdout

@@ -9,6 +9,7 @@ rewrites the .out files.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -168,8 +169,8 @@ def test_runbooks_say_how_to_reach_people_and_who_stands_in(tmp_path: Path) -> N
     plan = plan.replace("owner: sre-on-call, command: helm", "command: helm")  # a step with no owner
     (tmp_path / "plan.yaml").write_text(plan, encoding="utf-8")
     generated = _generate([tmp_path / "plan.yaml"], SITE)
-    book = str(generated.files["docs/plans/plan/runbook.md"])
-    reach = ("On call: pagerduty&#58;platform-sre · Contact: [&#43;44 20 7946 0958](tel:+442079460958) · "
+    book = html.unescape(str(generated.files["docs/plans/plan/runbook.md"]))  # entities: escaped plan text
+    reach = ("On call: pagerduty:platform-sre · Contact: [+44 20 7946 0958](tel:+442079460958) · "
              "Raj Patel: [x4471](tel:4471), [raj.p@example.com](mailto:raj.p@example.com)")
     assert reach in book
     step = book[book.index("### Step 1:"):]

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 
 import markdown
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from conftest import CASES, REPO
+from plangen.errors import PlangenError
 from plangen.load import FORBIDDEN
+from plangen.site.config import REFUSED_EXTENSIONS, check_extensions, load_yaml, markdown_extensions
 from plangen.render.escape import code_block, md_cell, md_inline, md_paragraphs, mermaid_label
 
 SITE = ["toc", "tables", "admonition", "attr_list", "pymdownx.details", "pymdownx.highlight",
@@ -111,3 +117,80 @@ def test_code_blocks_show_the_command_exactly(value: str) -> None:
     assert "pre" in shape.tags or not body.strip()
     if body.strip():
         assert "".join(shape.data).rstrip("\n") == body.rstrip("\n") or body.isspace()
+
+
+# -- block starts, per Markdown extension -----------------------------------
+
+BLOCKS = yaml.safe_load((CASES / "hostile" / "blocks.yaml").read_text(encoding="utf-8"))
+BASE_EXTENSIONS = sorted(markdown_extensions(load_yaml(REPO / "site_config" / "mkdocs.base.yml")))
+# What projects commonly add in site_config/mkdocs.yml (Material's docs list
+# most of them). Each must have its block syntax in cases/hostile/blocks.yaml.
+COMMON = [
+    "abbr", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "toc", "admonition", "fenced_code",
+    "codehilite", "legacy_attrs", "meta", "nl2br", "sane_lists", "wikilinks", "pymdownx.arithmatex",
+    "pymdownx.betterem", "pymdownx.blocks.admonition", "pymdownx.blocks.caption", "pymdownx.blocks.definition",
+    "pymdownx.blocks.details", "pymdownx.blocks.html", "pymdownx.blocks.tab", "pymdownx.bracketspan",
+    "pymdownx.caret", "pymdownx.details", "pymdownx.emoji", "pymdownx.escapeall",
+    "pymdownx.fancylists", "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.mark",
+    "pymdownx.progressbar", "pymdownx.quotes", "pymdownx.saneheaders", "pymdownx.snippets", "pymdownx.striphtml",
+    "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.tilde",
+]
+
+
+def test_every_enabled_or_common_extension_has_block_cases() -> None:
+    missing = [name for name in BASE_EXTENSIONS + COMMON if name not in BLOCKS]
+    assert missing == [], f"add the block syntax of {missing} to tests/cases/hostile/blocks.yaml"
+    assert not set(BLOCKS) & REFUSED_EXTENSIONS
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_EXTENSIONS))
+def test_extensions_that_rewrite_plain_text_are_refused(name: str) -> None:
+    with pytest.raises(PlangenError, match=name):
+        check_extensions({"markdown_extensions": ["toc", {name: {}}]})
+
+
+def _contexts(payload: str, snippets: bool) -> dict[str, tuple[str, str]]:
+    """Each place plan text lands: (Markdown, the text a reader must see)."""
+    one_line = _norm(payload)
+    paragraphs = _norm(" ".join(p for p in re.split(r"\n\s*\n", payload) if p.strip()))
+    cell = " ".join(_norm(line) for line in re.split(r"\r\n?|\n", payload) if line.strip())
+    return {
+        "paragraphs": (md_paragraphs(payload), paragraphs),
+        "list item": ("- " + md_inline(payload) + "\n", one_line),
+        "cell": (f"| A |\n|---|\n| {md_cell(payload)} |\n", _norm("A " + cell)),
+        "admonition": ('!!! note "T"\n    ' + md_inline(payload) + "\n", _norm("T " + one_line)),
+        "heading": ("## " + md_inline(payload) + "\n", one_line),
+        "code": (code_block(payload, "sh", snippets=snippets), ""),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(BLOCKS))
+def test_block_syntax_of_each_extension_stays_text(name: str, tmp_path) -> None:
+    (tmp_path / "secret.env").write_text("SECRET=hunter2\n", encoding="utf-8")
+    configs = {"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": False}}
+    extensions = [e for e in dict.fromkeys(BASE_EXTENSIONS + [name]) if e != "codehilite" or name == e]
+    if name == "codehilite":
+        extensions.remove("pymdownx.highlight")
+    snippets = name == "pymdownx.snippets"
+    for payload in BLOCKS[name]:
+        neutral = _contexts("plain words", snippets)
+        for context, (source, expected) in _contexts(payload, snippets).items():
+            md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+            rendered = md.convert(source)
+            baseline = markdown.Markdown(extensions=extensions, extension_configs=configs).convert(
+                neutral[context][0])
+            shape, base = _shape(rendered), _shape(baseline)
+            where = (name, payload, context)
+            assert "hunter2" not in rendered, where
+            if context == "code":
+                body = "\n".join(line.expandtabs(4) for line in payload.split("\n"))
+                assert html_unescape(re.sub(r"<[^>]+>", "", rendered)).strip("\n").endswith(body.strip("\n")), where
+                continue
+            ids = {"id", "href"}  # heading anchors are made from the text
+            attrs = [(k, "" if k in ids else v) for k, v in shape.attrs]
+            tags = [t for t in shape.tags if t != "br"] if context == "cell" else shape.tags  # line breaks kept
+            if context == "paragraphs":  # paragraphs kept
+                tags = tags[:1] if set(tags) == {"p"} else tags
+            assert tags == base.tags and attrs == [(k, "" if k in ids else v) for k, v in base.attrs], \
+                (where, rendered)
+            assert _norm((" " if context == "cell" else "").join(shape.data)) == expected, (where, rendered)

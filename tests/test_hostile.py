@@ -19,7 +19,7 @@ import yaml
 
 from browser_helpers import open_page, serve, wait_for_diagrams
 from conftest import CASES, REPO
-from site_helpers import AS_OF, Tree, plangen, project_copy
+from site_helpers import AS_OF, Tree, parse, plangen, project_copy
 
 pytestmark = pytest.mark.slow
 
@@ -229,6 +229,12 @@ def test_hostile_pages_render_in_the_browser(chromium, hostile_site: Path) -> No
             assert seen == {"errors": [], "failed": [], "outside": []}, case["id"]
             assert diagrams and all(d["svg"] and "Syntax error" not in d["text"] for d in diagrams), case["id"]
             assert dialogs == 0
+
+
+def test_the_site_title_is_shown_exactly_once_escaped(hostile_site: Path) -> None:
+    tree = parse(hostile_site / "index.html")
+    logos = [a for tag, a in tree.elements if tag == "a" and "md-logo" in (a.get("class") or "")]
+    assert logos and all(a.get("title") == "Plans </title><script>alert(1)</script> & co" for a in logos)
 
 
 def test_the_corpus_is_big_enough() -> None:

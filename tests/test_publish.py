@@ -62,7 +62,7 @@ def test_invalid_plans_leave_the_previous_site_untouched(project: Path) -> None:
         bad.unlink()
     assert result.returncode == 1 and "nothing was built or changed" in result.stderr
     assert _digest(project / "site") == before
-    assert not [p for p in project.iterdir() if ".plangen-" in p.name and not p.name.endswith("lock")]
+    assert _leftovers(project) == []
 
 
 def test_a_build_failing_inside_mkdocs_leaves_the_previous_site_untouched(project: Path) -> None:
@@ -78,7 +78,7 @@ def test_a_build_failing_inside_mkdocs_leaves_the_previous_site_untouched(projec
         templates.rmdir()
     assert result.returncode == 1 and "no-such-page.md" in result.stderr
     assert _digest(project / "site") == before
-    assert not [p for p in project.iterdir() if ".plangen-" in p.name and not p.name.endswith("lock")]
+    assert _leftovers(project) == []
 
 
 def test_publish_replaces_the_old_folder_whole(tmp_path: Path) -> None:
@@ -116,4 +116,61 @@ def test_concurrent_builds_into_the_same_folder_leave_one_whole_site(project: Pa
     site = project / "site"
     assert (site / MARKER).is_file() and (site / "index.html").is_file()
     assert (site / "plans" / "invoice-risk-review" / "runbook" / "index.html").is_file()
-    assert not [p for p in project.iterdir() if ".plangen-" in p.name and not p.name.endswith("lock")]
+    assert _leftovers(project) == []
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".plangen-" in p.name)
+
+
+def test_a_planted_link_is_never_followed_or_truncated(project: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    for name in (".site.plangen-lock", ".site.plangen-planted"):
+        (project / name).symlink_to(victim)
+    try:
+        result = plangen("build", "--as-of", AS_OF, "--out", "site", cwd=project)
+    finally:
+        for name in (".site.plangen-lock", ".site.plangen-planted"):
+            (project / name).unlink()
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("out", ["plans/x", "site_config/out", "plans/finance/site"])
+def test_output_inside_a_source_folder_is_refused(project: Path, out: str) -> None:
+    before = _digest(project / "plans")
+    result = plangen("build", "--as-of", AS_OF, "--out", out, cwd=project)
+    assert result.returncode == 1 and "refusing to write" in result.stderr and "Traceback" not in result.stderr
+    assert _digest(project / "plans") == before
+
+
+def test_an_impossible_output_name_is_a_message(project: Path) -> None:
+    result = plangen("build", "--as-of", AS_OF, "--out", "x" * 300, cwd=project)
+    assert result.returncode == 1 and "File name too long" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
+def test_a_killed_build_leaves_only_the_old_site(project: Path, signal_name: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    before = _digest(project / "site")
+    cmd = [sys.executable, "-m", "plangen", "build", "--as-of", AS_OF, "--out", "site"]
+    proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not _leftovers(project) and time.monotonic() < deadline:  # wait until it is building
+        time.sleep(0.02)
+    time.sleep(0.5)
+    proc.send_signal(getattr(signal, signal_name))
+    proc.wait(timeout=60)
+    assert _digest(project / "site") == before  # the old site, whole
+    if signal_name == "SIGTERM":
+        assert _leftovers(project) == []  # cleaned up on the way out
+    # What kill -9 leaves behind, the next build sweeps.
+    result = plangen("build", "--as-of", AS_OF, "--out", "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert _leftovers(project) == []

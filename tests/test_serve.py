@@ -65,3 +65,36 @@ def test_serve_rebuilds_when_a_plan_changes(tmp_path: Path) -> None:
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "fix the errors above; still serving the last good version" in output
+
+
+def test_serve_survives_bad_config_load_and_sigterm(tmp_path: Path) -> None:
+    """A broken site_config/mkdocs.yml keeps the last good site up (requests
+    never hang); 200 requests at once are all answered; SIGTERM removes the
+    server's temporary folder."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    project = project_copy(tmp_path / "project")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "plangen", "serve", "--port", str(port), "--as-of", "2026-11-22"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temp)},
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/plans/invoice-risk-review/"
+        _wait_for(url, "Invoice risk review assistant", 120)
+        with ThreadPoolExecutor(max_workers=200) as pool:
+            pages = list(pool.map(lambda _: _get(url), range(200)))
+        assert all("Invoice risk review assistant" in page for page in pages)
+        (project / "site_config" / "mkdocs.yml").write_text("theme: {name: no-such-theme}\n", encoding="utf-8")
+        time.sleep(6)
+        assert "Invoice risk review assistant" in _get(url)  # within _get's 5 s timeout
+        assert list(temp.iterdir())  # the server's folder, while it runs
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "still serving the last good version" in output
+    assert "Traceback" not in output
+    assert list(temp.iterdir()) == []

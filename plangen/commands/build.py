@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-import click
-
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
-from plangen.commands.report import emit, plural
+from plangen.commands.report import emit, plural, say
+from plangen.errors import PlangenError
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine
 from plangen.site.writer import check_output, publish, staging, write_tree
@@ -18,25 +19,48 @@ def protected() -> list[Path]:
     return [Path.cwd(), DEFAULT_PLANS, DEFAULT_SITE_CONFIG, USER_TEMPLATES]
 
 
+def sources(paths: list[Path], site_config: Path | None) -> list[Path]:
+    """Folders the output must not be written into: the plans, the site
+    config and the templates (the project folder itself may hold the site)."""
+    folders = [DEFAULT_PLANS, DEFAULT_SITE_CONFIG, USER_TEMPLATES, *(p for p in paths if p.is_dir())]
+    if site_config is not None:
+        folders.append(site_config if site_config.is_dir() else site_config.parent)
+    return [f for f in folders if f.resolve() != Path.cwd().resolve()]
+
+
+@contextmanager
+def disk_errors(out: Path) -> Iterator[None]:
+    """A full or read-only disk, or a name the system refuses, is a message,
+    not a traceback; the previous site is still in place."""
+    try:
+        yield
+    except OSError as exc:
+        what = exc.strerror or str(exc)
+        raise PlangenError(f"cannot write {out}: {what}" + (f" ({exc.filename})" if exc.filename else ""),
+                           "free some space, check the permissions, or choose another --out; "
+                           "the previous site was left as it was") from None
+
+
 def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool, as_of: date | None,
         offline: bool) -> int:
-    check_output(out, protected=protected())
-    click.echo("plangen: reading and checking plans...", err=True)
+    with disk_errors(out):
+        check_output(out, protected=protected(), inside=sources(paths, site_config))
+    say("plangen: reading and checking plans...")
     result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict)
     if not isinstance(result, Generated):
         emit(result, "text")
         reason = "errors" if not strict else "errors (--strict also stops on readiness errors)"
-        click.echo(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})", err=True)
+        say(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})")
         return 1
     emit([f for f in result.analysis.project.findings if f.severity == "warning"], "text")
     day = result.analysis.as_of
     epoch = int(datetime.combine(day, time(), timezone.utc).timestamp())  # the same input, the same bytes
-    with staging(out) as stage:
+    with disk_errors(out), staging(out) as stage:
         write_tree(stage / "src", result.files)
-        click.echo(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...", err=True)
+        say(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...")
         warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch)
         for message in warnings:
-            click.echo(f"mkdocs: {message}", err=True)
+            say(f"mkdocs: {message}")
         publish(stage / "site", out)
-    click.echo(f"plangen: site written to {out} (as of {day})", err=True)
+    say(f"plangen: site written to {out} (as of {day})")
     return 0

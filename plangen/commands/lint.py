@@ -8,15 +8,15 @@ from pathlib import Path
 import click
 
 from plangen.analysis.analyse import analyse
-from plangen.analysis.dates import build_date
 from plangen.analysis.lint import UNUSED_WAIVER
 from plangen.analysis.registry import rules
+from plangen.commands.pipeline import judge_day
 from plangen.commands.report import emit, plural
 from plangen.project import load_project
 
 
 def run(paths: list[Path], site_config: Path | None, fmt: str, strict: bool, as_of: date | None) -> int:
-    day = build_date(as_of)
+    day = judge_day(as_of)
     analysis = analyse(load_project(paths, site_config), day)
     findings = analysis.findings
     emit(findings, fmt)

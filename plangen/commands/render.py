@@ -5,24 +5,23 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import click
-
-from plangen.commands.build import protected
+from plangen.commands.build import disk_errors, protected, sources
 from plangen.commands.pipeline import Generated, generate
-from plangen.commands.report import emit, plural
+from plangen.commands.report import emit, plural, say
 from plangen.site.writer import check_output, publish, staging, write_tree
 
 
 def run(paths: list[Path], site_config: Path | None, out: Path, *, as_of: date | None, offline: bool) -> int:
-    check_output(out, protected=protected())
+    with disk_errors(out):
+        check_output(out, protected=protected(), inside=sources(paths, site_config))
     result = generate(paths, site_config, as_of=as_of, offline=offline, strict=False)
     if not isinstance(result, Generated):
         emit(result, "text")
-        click.echo(f"plangen: {plural(len(result), 'error')}; nothing was written", err=True)
+        say(f"plangen: {plural(len(result), 'error')}; nothing was written")
         return 1
-    with staging(out) as stage:
+    with disk_errors(out), staging(out) as stage:
         write_tree(stage / "out", result.files)
         publish(stage / "out", out)
-    click.echo(f"plangen: {plural(len(result.files) - 1, 'file')} and mkdocs.yml written to {out}; "
-               f"build them with: mkdocs build -f {out / 'mkdocs.yml'}", err=True)
+    say(f"plangen: {plural(len(result.files) - 1, 'file')} and mkdocs.yml written to {out}; "
+               f"build them with: mkdocs build -f {out / 'mkdocs.yml'}")
     return 0

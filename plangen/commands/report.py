@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 import click
 
-from plangen.errors import Finding
+from plangen.errors import UNPRINTABLE, Finding, printable, printable_block
 
 
 def _text(f: Finding) -> str:
+    """One line per finding (and one for its hint): every value in it is
+    escaped, so no plan text or file name can start a line of its own."""
+    p = printable
     if f.rule:  # a readiness finding: file:line:col: severity rule-id: message
-        waiver = f" (waived by {f.waived_by}: {f.waiver_reason})" if f.severity == "waived" else ""
-        return f"{f.location()}: {f.severity} {f.rule}: {f.message}{waiver}"
-    where = f"{f.location()}: {f.path}: " if f.path else f"{f.location()}: "
-    return where + f.message + (f"\n    hint: {f.hint}" if f.hint else "")
+        waiver = f" (waived by {p(f.waived_by)}: {p(f.waiver_reason)})" if f.severity == "waived" else ""
+        return f"{p(f.location())}: {f.severity} {f.rule}: {p(f.message)}{waiver}"
+    where = f"{p(f.location())}: {p(f.path)}: " if f.path else f"{p(f.location())}: "
+    return where + p(f.message) + (f"\n    hint: {p(f.hint)}" if f.hint else "")
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's own escapes for the line breaks it shows; every other control
+    # or invisible character is written out.
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -47,13 +53,39 @@ def as_dict(f: Finding) -> dict[str, object]:
 def emit(findings: Sequence[Finding], fmt: str) -> None:
     """Write findings to stdout in the chosen format."""
     if fmt == "json":
-        click.echo(json.dumps([as_dict(f) for f in findings], indent=2, ensure_ascii=False))
+        # JSON escapes C0 controls itself; C1, bidirectional and invisible
+        # characters are written as \u escapes too (they only occur inside strings).
+        click.echo(dump_json([as_dict(f) for f in findings]))
     elif fmt == "github":
         for f in findings:
             click.echo(_github(f))
     else:
         for f in findings:
             click.echo(_text(f))
+
+
+def dump_json(data: object) -> str:
+    """JSON for a terminal or a pipe: json.dumps escapes C0 controls itself;
+    C1, bidirectional and invisible characters become \\u escapes too (they
+    can only occur inside strings)."""
+    return UNPRINTABLE.sub(_json_escape, json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch == "\n":  # json.dumps escapes line breaks inside strings: this one is its indentation
+        return ch
+    return "".join(f"\\u{u:04x}" for u in _utf16(ch))
+
+
+def _utf16(ch: str) -> list[int]:
+    data = ch.encode("utf-16-be", errors="surrogatepass")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+
+
+def say(message: str) -> None:
+    """A status line on stderr; any path or value in it is escaped."""
+    click.echo(printable_block(message), err=True)
 
 
 def plural(n: int, word: str) -> str:

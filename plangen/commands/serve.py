@@ -1,71 +1,68 @@
 """`plangen serve`: the site on a local port, rebuilt when a plan, a template
 or the site config changes.
 
-plangen renders the docs folder into a temporary place and MkDocs serves it
-with live reload; a watcher re-renders when the sources change and rewrites
-only the pages that differ, which MkDocs then picks up.
+Each rebuild is a whole build (render, then MkDocs) into a staging folder;
+only a build that succeeds replaces the files being served, so a broken plan
+or MkDocs setting leaves the last good site up. The server's temporary
+folder is removed on exit, also on SIGTERM.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-import threading
-import time
+import traceback
 from datetime import date
 from pathlib import Path
 
-import click
-
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
-from plangen.commands.report import emit
+from plangen.commands.report import emit, say
 from plangen.errors import PlangenError
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine
-from plangen.site.writer import sync_tree
+from plangen.site.writer import sync_tree, write_tree
 
 
-def _snapshot(roots: list[Path]) -> dict[Path, float]:
-    state = {}
-    for root in roots:
-        files = [root] if root.is_file() else (root.rglob("*") if root.is_dir() else [])
-        for path in files:
-            if path.is_file():
-                state[path] = path.stat().st_mtime
-    return state
+def _files(folder: Path) -> dict[str, bytes | str]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as_of: date | None) -> int:
     sources = list(paths or [DEFAULT_PLANS]) + [site_config or DEFAULT_SITE_CONFIG, USER_TEMPLATES]
     folder = Path(tempfile.mkdtemp(prefix="plangen-serve-"))
+    root = folder / "site"
+    root.mkdir()
 
-    def render() -> bool:
+    def build() -> bool:
+        stage = Path(tempfile.mkdtemp(prefix="build-", dir=folder))
         try:
             result = generate(paths, site_config, as_of=as_of, offline=False, strict=False)
+            if not isinstance(result, Generated):
+                emit(result, "text")
+                say("plangen: fix the errors above; still serving the last good version")
+                return False
+            write_tree(stage / "src", result.files)
+            engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=False)
+            changed = sync_tree(root, _files(stage / "site"))
+            if changed:
+                say(f"plangen: {len(changed)} file(s) of the site updated")
+            return True
         except PlangenError as exc:
-            click.echo(f"plangen: {exc.message}", err=True)
+            say(f"plangen: {exc.message}")
+            say("plangen: still serving the last good version")
             return False
-        if not isinstance(result, Generated):
-            emit(result, "text")
-            click.echo("plangen: fix the errors above; still serving the last good version", err=True)
+        except Exception:  # a bug: show it, keep serving the last good site
+            traceback.print_exc()
+            say("plangen: the rebuild failed (a bug, please report it); still serving the last good version")
             return False
-        changed = sync_tree(folder, result.files)
-        if changed:
-            click.echo(f"plangen: {len(changed)} page(s) updated", err=True)
-        return True
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
 
-    if not render():
-        return 1
-
-    def watch() -> None:
-        before = _snapshot(sources)
-        while True:
-            time.sleep(1)
-            now = _snapshot(sources)
-            if now != before:
-                before = now
-                render()
-
-    threading.Thread(target=watch, daemon=True, name="plangen-watch").start()
-    click.echo(f"plangen: serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    engine.serve(folder / "mkdocs.yml", host=host, port=port)
+    try:
+        if not build():
+            return 1
+        say(f"plangen: serving on http://{host}:{port}/ (Ctrl+C to stop)")
+        engine.serve(root, host=host, port=port, rebuild=build, watch=sources)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -7,15 +7,15 @@ answer, not an error.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import click
 
 from plangen.analysis.analyse import PlanAnalysis, analyse
-from plangen.analysis.dates import build_date
-from plangen.commands.report import emit, plural
+from plangen.commands.pipeline import judge_day
+from plangen.commands.report import dump_json, emit, plural
+from plangen.errors import printable
 from plangen.project import load_project
 from plangen.render.exports import decision_json, phase_json
 from plangen.views.base import Directory
@@ -23,15 +23,14 @@ from plangen.views.decision import schedule_text, verdict_word, when_text
 
 
 def run(paths: list[Path], site_config: Path | None, fmt: str, as_of: date | None) -> int:
-    day = build_date(as_of)
+    day = judge_day(as_of)
     project = load_project(paths, site_config)
     analysis = analyse(project, day)
     errors = [f for f in project.findings if f.severity == "error"]
     if errors:
         emit(errors, "text" if fmt == "json" else fmt)
     if fmt == "json":
-        click.echo(json.dumps({"as_of": day.isoformat(), "plans": [_json(p) for p in analysis.plans]},
-                              indent=2, ensure_ascii=False))
+        click.echo(dump_json({"as_of": day.isoformat(), "plans": [_json(p) for p in analysis.plans]}))
     else:
         for p in analysis.plans:
             click.echo(_text(p))
@@ -64,8 +63,8 @@ def _text(p: PlanAnalysis) -> str:
     ctx = p.context
     people = Directory(ctx.site)
     plan, decision = ctx.plan, p.decision
-    names = {ph.id: ph.name for ph in plan.rollout.phases}
-    lines = [f"{plan.id}: {plan.title} ({plan.status})"]
+    names = {ph.id: printable(ph.name) for ph in plan.rollout.phases}  # plan text: one line each, escaped
+    lines = [f"{plan.id}: {printable(plan.title)} ({plan.status})"]
     if decision.over:
         lines.append(f"  now:  plan {plan.status}")
     for pid in (*decision.live, *decision.paused):
@@ -73,7 +72,7 @@ def _text(p: PlanAnalysis) -> str:
         since = f" since {d.since}" if d.since else ""
         slip = f", {schedule_text(d)}" if d.slip_days else ""
         lines.append(f"  now:  {pid} ({names[pid]}) {d.state}{since}{slip}")
-        lines += [f"    ! outside its mandate: {m}" for m in d.outside_mandate]
+        lines += [f"    ! outside its mandate: {printable(m)}" for m in d.outside_mandate]
     if not decision.over and not decision.live and not decision.paused:
         lines.append("  now:  nothing live")
     if decision.next:
@@ -83,7 +82,7 @@ def _text(p: PlanAnalysis) -> str:
         lines.append(f"  next: {verb}{decision.next} ({names[decision.next]}){when}: {verdict_word(d)}")
         for b in d.blockers:
             extra = ", ".join(x for x in (_chase(people, b.who), f"due {b.due}" if b.due else "") if x)
-            lines.append(f"    - {b.text}" + (f" ({extra})" if extra else ""))
+            lines.append(f"    - {printable(b.text)}" + (f" ({printable(extra)})" if extra else ""))
     elif not decision.over:
         lines.append("  next: none waiting")
     for d in decision.slips:

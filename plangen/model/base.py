@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
@@ -19,13 +19,26 @@ from plangen.load import FORBIDDEN, describe_char
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 DIRECTORY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
-DURATION_PATTERN = r"^[0-9]{1,6}[mhdw]$"  # up to 999999: no overflow, no absurd plans
+DURATION_PATTERN = r"^[0-9]{1,6}[mhdw]$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+# Bounds that keep every derived date computable and every page's cost
+# linear in the plan's size (SECURITY.md, "Resource bounds"). A plan is about
+# a release in a working lifetime: its days lie between these two, and a
+# single duration is at most about ten years.
+MIN_DAY = date(1900, 1, 1)
+MAX_DAY = date(2999, 12, 31)
+MAX_DURATION = timedelta(days=3653)
+# Text: one-line fields (names, scopes, steps...) and the few multi-paragraph
+# fields (summary, rationale, continuity, commands); every list in a plan.
+MAX_TEXT = 2_000
+MAX_LONG_TEXT = 20_000
+MAX_ITEMS = 100
 
 # Ids become folder names and URLs: no names the site, the search index or
 # Windows reserve.
 RESERVED_IDS = frozenset(
-    {"index", "assets", "search", "sitemap", "404", "con", "prn", "aux", "nul"}
+    {"index", "assets", "search", "sitemap", "404", "con", "prn", "aux", "nul", "conin$", "conout$"}
     | {f"com{i}" for i in range(10)}
     | {f"lpt{i}" for i in range(10)}
 )
@@ -64,7 +77,7 @@ def _error(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError(kind, message, ctx or None)  # type: ignore[arg-type]
 
 
-def check_text(value: str) -> str:
+def check_text(value: str, limit: int = MAX_TEXT) -> str:
     if not value.strip():
         raise _error("plangen_empty", "must not be empty")
     bad = FORBIDDEN.search(value)
@@ -72,7 +85,16 @@ def check_text(value: str) -> str:
         raise _error(
             "plangen_text", "{what} is not allowed in text", what=describe_char(bad.group())
         )
+    if len(value) > limit:
+        raise _error(
+            "plangen_too_long", "the text is {length} characters long, over the limit of {limit}",
+            length=len(value), limit=limit,
+        )
     return value
+
+
+def check_long_text(value: str) -> str:
+    return check_text(value, MAX_LONG_TEXT)
 
 
 def check_slug(value: str) -> str:
@@ -98,6 +120,8 @@ def check_directory_id(value: str) -> str:
             value=quote(value),
             pattern=DIRECTORY_ID_PATTERN,
         )
+    if value in RESERVED_IDS:
+        raise _error("plangen_reserved", "{value} is a reserved name and cannot be an id", value=quote(value))
     return value
 
 
@@ -107,6 +131,11 @@ def check_duration(value: str) -> str:
             "plangen_duration",
             "{value} is not a duration: expected a whole number and a unit m, h, d or w",
             value=quote(value),
+        )
+    if duration_delta(value) > MAX_DURATION:
+        raise _error(
+            "plangen_duration", "{value} is longer than {days} days: no plan step lasts that long",
+            value=quote(value), days=MAX_DURATION.days,
         )
     return value
 
@@ -120,7 +149,7 @@ def parse_date(value: Any) -> Any:
             "plangen_date", "{value} is not a date: expected YYYY-MM-DD, like 2026-12-01", value=quote(value)
         )
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         part = "year" if int(value[:4]) < 1 else "month" if not 1 <= int(value[5:7]) <= 12 else "day"
         raise _error(
@@ -129,6 +158,16 @@ def parse_date(value: Any) -> Any:
             value=quote(value),
             part=part,
         ) from None
+    return check_day(day)
+
+
+def check_day(day: date) -> date:
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise _error(
+            "plangen_date_range", "{value} is outside the supported range {low} to {high}",
+            value=quote(day.isoformat()), low=MIN_DAY.isoformat(), high=MAX_DAY.isoformat(),
+        )
+    return day
 
 
 def check_url(value: str) -> str:
@@ -138,6 +177,7 @@ def check_url(value: str) -> str:
     try:
         parts = urlsplit(value)
         hostname, username, password = parts.hostname, parts.username, parts.password
+        parts.port  # noqa: B018  (raises on a port that is not a number)
     except ValueError:
         raise _error("plangen_url", "{value} is not a well-formed URL", value=quote(value)) from None
     scheme = parts.scheme.lower()
@@ -150,11 +190,31 @@ def check_url(value: str) -> str:
         return value
     if not hostname:
         raise _error("plangen_url", "{value} has no host: expected an http, https or mailto URL", value=quote(value))
+    if not _valid_host(hostname, bracketed=parts.netloc.rpartition("@")[2].startswith("[")):
+        raise _error(
+            "plangen_url", "{value} does not name a valid host ({host})", value=quote(value), host=quote(hostname)
+        )
     if username is not None or password is not None:
         raise _error(
             "plangen_credentials", "a URL must not carry a user name or password"
         )
     return value
+
+
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _valid_host(host: str, *, bracketed: bool) -> bool:
+    """A DNS name (international names through IDNA) or an IP address: the
+    host a browser will contact is exactly the one validated."""
+    if bracketed:
+        return True  # urlsplit has already checked the IPv6 address
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return False
+    labels = ascii_host.lower().removesuffix(".").split(".")
+    return len(ascii_host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
 
 
 def is_web_url(text: str) -> bool:
@@ -180,8 +240,15 @@ def duration_delta(text: str) -> timedelta:
 _SCALAR = ["string", "number", "boolean"]
 _URL_PATTERN = "^([hH][tT][tT][pP][sS]?://|[mM][aA][iI][lL][tT][oO]:)"
 
-Text = Annotated[str, AfterValidator(check_text), WithJsonSchema({"type": _SCALAR})]
+Text = Annotated[str, AfterValidator(check_text), WithJsonSchema({"type": _SCALAR, "maxLength": MAX_TEXT})]
 """Plain text: shown exactly as written, never read as Markdown or HTML."""
+LongText = Annotated[
+    str, AfterValidator(check_long_text), WithJsonSchema({"type": _SCALAR, "maxLength": MAX_LONG_TEXT})
+]
+"""Plain text that may run to several paragraphs."""
+T = TypeVar("T")
+Items = Annotated[list[T], Field(max_length=MAX_ITEMS)]
+"""A list in a plan: at most MAX_ITEMS entries, so no page grows without bound."""
 
 Slug = Annotated[
     str,
@@ -194,6 +261,6 @@ DirectoryId = Annotated[
 Who = DirectoryId  # a reference to a person, team or role in site_config/site.yaml
 Duration = Annotated[str, AfterValidator(check_duration), WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN})]
 Url = Annotated[str, AfterValidator(check_url), WithJsonSchema({"type": "string", "pattern": _URL_PATTERN})]
-Day = Annotated[date, BeforeValidator(parse_date)]
+Day = Annotated[date, BeforeValidator(parse_date), AfterValidator(check_day)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]

@@ -15,7 +15,8 @@ from plangen.errors import FieldPath, Finding, format_path, quote
 from plangen.load import Document
 from plangen.model.explain import did_you_mean
 from plangen.model.plan import Plan
-from plangen.model.schedule import find_cycle, phase_times
+from plangen.model.base import MAX_DAY
+from plangen.model.schedule import OUT_OF_RANGE, find_cycle, phase_times
 from plangen.model.site import SiteConfig
 
 
@@ -215,7 +216,7 @@ def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
         if window.timezone and window.timezone not in _zones():
             yield doc.finding(
                 ("release_window", "timezone"),
-                f"unknown time zone '{window.timezone}'",
+                f"unknown time zone {quote(window.timezone)}",
                 did_you_mean(window.timezone, _zones()) + " (IANA names such as Europe/London)",
             )
         for i, freeze in enumerate(window.freezes):
@@ -244,6 +245,13 @@ def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
     times = phase_times(plan)
     for i, phase in enumerate(plan.rollout.phases):
         t = times[phase.id]
+        if t is OUT_OF_RANGE:
+            yield doc.finding(
+                ("rollout", "phases", i),
+                f"the phase would end after {MAX_DAY}, the last day plangen can schedule",
+                "check its start, end and duration, and those of the phases before it",
+            )
+            continue
         if phase.end is not None and t.start is not None and t.end is not None and t.end <= t.start:
             how = "its 'start'" if phase.start else "the end of the phases before it"
             yield doc.finding(

@@ -124,6 +124,10 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
             hint = "remove 'user:password@'; never put secrets in a plan"
         elif kind == "plangen_date":
             hint = "write dates as YYYY-MM-DD"
+        elif kind == "plangen_date_range":
+            hint = "check the year; plans are dated within a working lifetime"
+        elif kind == "plangen_too_long":
+            hint = "shorten it, and link to a longer document from the plan instead"
         elif kind == "plangen_text":
             hint = "remove the character; write tabs and line breaks literally"
         elif kind == "plangen_url":
@@ -144,7 +148,7 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
     elif kind == "extra_forbidden":
         at_key = True
         owner = model_at(root, loc[:-1])
-        message = f"unknown field '{name}'"
+        message = f"unknown field {quote(name)}"
         allowed = field_names(owner) if owner else []
         hint = did_you_mean(name, allowed)
         if " " in name.strip():
@@ -203,6 +207,10 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
         message = f"needs at least {least} item" + ("" if least == 1 else "s")
         hint = "every plan has at least one phase, e.g. a single 'full' phase" if loc == ("rollout", "phases") \
             else "add an item, or remove the field"
+    elif kind == "too_long":
+        most = ctx.get("max_length", 0)
+        message = f"has {ctx.get('actual_length', 'too many')} items, over the limit of {most}"
+        hint = "split the plan, or group items; no page should list this many"
     else:
         message = error["msg"]
         hint = "see 'plangen schema' for what this field takes"

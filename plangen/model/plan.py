@@ -11,7 +11,7 @@ from typing import Literal, get_args
 
 from pydantic import Field
 
-from plangen.model.base import Day, Duration, Number, Percent, Slug, StrictModel, Text, Url, Who
+from plangen.model.base import Day, Duration, Items, LongText, Number, Percent, Slug, StrictModel, Text, Url, Who
 
 FORMAT = "plangen/v1"
 
@@ -99,7 +99,7 @@ class ReleaseWindow(StrictModel):
     """Last day of the window (YYYY-MM-DD)."""
     timezone: Text | None = None
     """IANA time zone of the release team, e.g. Europe/London."""
-    freezes: list[Freeze] = []
+    freezes: Items[Freeze] = []
     """Change freezes inside or around the window."""
 
 
@@ -114,11 +114,11 @@ class Phase(StrictModel):
     """shadow | parallel | pilot | segment | canary | full."""
     scope: Text | None = None
     """Who or what is exposed in this phase."""
-    regions: list[Text] = []
+    regions: Items[Text] = []
     """Regions exposed. None listed means unrestricted."""
     traffic: Percent | None = None
     """Percent (0-100) of eligible volume exposed."""
-    after: list[Slug] | None = None
+    after: Items[Slug] | None = None
     """Phase ids that must end first. Absent: the previous phase in the list; [] for none."""
     start: Day | None = None
     """Start day. Absent: when the phases in `after` end, else the release window start."""
@@ -128,7 +128,7 @@ class Phase(StrictModel):
     """How long the phase runs: a whole number and m, h, d or w (90m, 5d, 1w)."""
     status: PhaseStatus = "planned"
     """planned | active | complete | paused | rolled-back | skipped."""
-    exit_criteria: list[Text] = []
+    exit_criteria: Items[Text] = []
     """What must hold before the next phase starts."""
     on_failure: OnFailure | None = None
     """stop | pause | rollback: what happens when the exit criteria fail."""
@@ -139,9 +139,9 @@ class Rollout(StrictModel):
 
     strategy: Strategy | None = None
     """pilot | phased | shadow | parallel | segment | canary | blue-green | full."""
-    rationale: Text | None = None
+    rationale: LongText | None = None
     """Why this strategy fits the risk."""
-    phases: list[Phase] = Field(min_length=1)
+    phases: Items[Phase] = Field(min_length=1)
     """The phases, in their default order."""
 
 
@@ -176,9 +176,9 @@ class System(StrictModel):
 class Integration(StrictModel):
     """How the output enters the live workflow."""
 
-    workflow: list[WorkflowStep] = []
+    workflow: Items[WorkflowStep] = []
     """The workflow steps, in order."""
-    systems: list[System] = []
+    systems: Items[System] = []
     """Systems involved."""
 
 
@@ -195,7 +195,7 @@ class Dependency(StrictModel):
     """team | vendor | system | window | legal."""
     needed_by: Day | None = None
     """Day it must be done (YYYY-MM-DD)."""
-    needed_for: list[Slug] = []
+    needed_for: Items[Slug] = []
     """Phase ids it gates."""
     status: Literal["not-started", "in-progress", "at-risk", "blocked", "done"] = "not-started"
     """not-started | in-progress | at-risk | blocked | done."""
@@ -208,7 +208,7 @@ class Dependency(StrictModel):
 class Covers(StrictModel):
     """The scope an approval grants."""
 
-    regions: list[Text] = []
+    regions: Items[Text] = []
     """Regions approved. None listed means any region."""
     max_traffic: Percent | None = None
     """Highest traffic percent approved."""
@@ -223,11 +223,11 @@ class Approval(StrictModel):
     """What is approved."""
     approver: Who
     """Person, team or role who decides."""
-    before: list[Slug] = []
+    before: Items[Slug] = []
     """Phase ids this approval gates."""
     covers: Covers | None = None
     """The approved scope."""
-    conditions: list[Text] = []
+    conditions: Items[Text] = []
     """Conditions attached to the approval."""
     status: Literal["pending", "granted", "rejected", "expired"] = "pending"
     """pending | granted | rejected | expired."""
@@ -242,11 +242,11 @@ class Approval(StrictModel):
 class Authority(StrictModel):
     """Who may decide during the rollout."""
 
-    rollback: list[Who] = []
+    rollback: Items[Who] = []
     """Who may order a rollback."""
-    pause: list[Who] = []
+    pause: Items[Who] = []
     """Who may pause the rollout."""
-    emergency_change: list[Who] = []
+    emergency_change: Items[Who] = []
     """Who may approve an emergency change."""
 
 
@@ -289,7 +289,7 @@ class Check(StrictModel):
     """What is checked."""
     owner: Who | None = None
     """Who runs the check."""
-    before: list[Slug] = []
+    before: Items[Slug] = []
     """Phase ids this check gates."""
     status: Literal["pending", "passed", "failed", "waived"] = "pending"
     """pending | passed | failed | waived."""
@@ -321,7 +321,7 @@ class RollbackStep(StrictModel):
     """What to do."""
     owner: Who | None = None
     """Who does it."""
-    command: Text | None = None
+    command: LongText | None = None
     """Command to run, shown in a code block."""
     expect: Text | None = None
     """What you should see when it worked."""
@@ -345,13 +345,13 @@ class Rollback(StrictModel):
 
     target: Text | None = None
     """The state a rollback returns to."""
-    triggers: list[Trigger] = []
+    triggers: Items[Trigger] = []
     """What starts a rollback, first in the runbook."""
-    steps: list[RollbackStep] = []
+    steps: Items[RollbackStep] = []
     """Numbered steps."""
-    continuity: Text | None = None
+    continuity: LongText | None = None
     """How the business keeps going meanwhile."""
-    communication: list[Message] = []
+    communication: Items[Message] = []
     """Who is told what."""
 
 
@@ -395,11 +395,11 @@ class Support(StrictModel):
     """Who owns incidents."""
     hours: Text | None = None
     """Support hours."""
-    readiness: list[ReadinessItem] = []
+    readiness: Items[ReadinessItem] = []
     """Support-readiness checklist."""
-    escalation: list[Escalation] = []
+    escalation: Items[Escalation] = []
     """Escalation levels."""
-    triage: list[Triage] = []
+    triage: Items[Triage] = []
     """Triage guide."""
 
 
@@ -434,7 +434,7 @@ class Plan(StrictModel):
     """Plan id; defaults to the file name without .yaml. Unique across plans."""
     title: Text
     """Plan title."""
-    summary: Text | None = None
+    summary: LongText | None = None
     """What the release does, for whom. Paragraphs are kept."""
     owner: Who
     """Person, team or role accountable for the plan."""
@@ -442,13 +442,13 @@ class Plan(StrictModel):
     """draft | in-review | approved | rolling-out | paused | rolled-back | complete | retired."""
     risk: Risk
     """low | medium | high | critical: the consequence of an error."""
-    tags: list[Text] = []
+    tags: Items[Text] = []
     """Free tags."""
     review_by: Day | None = None
     """The plan must be re-reviewed by then."""
     model: ModelVersion | None = None
     """The model being released."""
-    objectives: list[Objective] = []
+    objectives: Items[Objective] = []
     """Business and technical KPIs."""
     release_window: ReleaseWindow | None = None
     """When the release may happen, and freezes."""
@@ -456,23 +456,23 @@ class Plan(StrictModel):
     """Strategy and phases."""
     integration: Integration | None = None
     """How the output enters the live workflow."""
-    dependencies: list[Dependency] = []
+    dependencies: Items[Dependency] = []
     """External dependencies with owners and dates."""
-    approvals: list[Approval] = []
+    approvals: Items[Approval] = []
     """Governance approvals tied to the phases they gate."""
     authority: Authority | None = None
     """Who may roll back, pause, or make emergency changes."""
-    safeguards: list[Safeguard] = []
+    safeguards: Items[Safeguard] = []
     """Production safeguards."""
-    monitoring: list[Monitor] = []
+    monitoring: Items[Monitor] = []
     """Monitored signals."""
-    validation: list[Check] = []
+    validation: Items[Check] = []
     """Release checks."""
     rollback: Rollback | None = None
     """The rollback runbook."""
     support: Support | None = None
     """Support and escalation."""
-    evidence: list[EvidenceItem] = []
+    evidence: Items[EvidenceItem] = []
     """What is preserved for audit."""
-    waivers: list[Waiver] = []
+    waivers: Items[Waiver] = []
     """Readiness findings accepted on purpose."""

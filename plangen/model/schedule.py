@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from plangen.model.base import duration_delta
+from plangen.model.base import MAX_DAY, duration_delta
 from plangen.model.plan import Phase, Plan
 
 DAY = timedelta(days=1)
@@ -78,6 +78,7 @@ def find_cycle(plan: Plan) -> list[str] | None:
 
 
 _UNKNOWN = PhaseTimes(None, None)
+OUT_OF_RANGE = PhaseTimes(None, None)  # a distinct object: the phase would end after MAX_DAY
 
 
 def _midnight(day: date) -> datetime:
@@ -106,7 +107,7 @@ def phase_times(plan: Plan) -> dict[str, PhaseTimes]:
                 pending.extend(missing)
                 continue
             preds = [known[d] for d in before[pid] if d in known]
-            complete = len(preds) == len(before[pid])
+            complete = len(preds) == len(before[pid]) and not any(p is OUT_OF_RANGE for p in preds)
             known[pid] = _times(phases[pid], preds if complete else [_UNKNOWN], window_start)
             pending.pop()
         return known[phase.id]
@@ -114,11 +115,19 @@ def phase_times(plan: Plan) -> dict[str, PhaseTimes]:
     return {p.id: resolve(p) for p in plan.rollout.phases}
 
 
+# Derived times past this are refused at validation (see `out_of_range`);
+# analysis never sees them.
+LIMIT = datetime.combine(MAX_DAY, time()) + DAY
+
+
 def _times(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None) -> PhaseTimes:
     try:
-        return _derive(phase, preds, window_start)
-    except OverflowError:  # past year 9999: no date anyone can plan by
-        return _UNKNOWN
+        times = _derive(phase, preds, window_start)
+    except OverflowError:  # past year 9999
+        return OUT_OF_RANGE
+    if (times.start is not None and times.start > LIMIT) or (times.end is not None and times.end > LIMIT):
+        return OUT_OF_RANGE
+    return times
 
 
 def _derive(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None) -> PhaseTimes:

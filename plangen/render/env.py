@@ -21,9 +21,9 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateRuntimeError, Undefined, pass_context
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 
-from plangen.model.base import is_web_url
 from plangen.render import escape
 from plangen.render.mermaid import (
     fence, flowchart_source, flowchart_table, gantt_source, gantt_table, too_big,
@@ -91,10 +91,31 @@ def _diagram(chart: Flowchart | Gantt) -> Md:
     return Md(fence(source))
 
 
-def _code(text: str, lang: str = "text", indent: int = 0) -> Md:
-    """A fenced code block; `indent` pads every line after the first (the
-    template indents the first), for blocks inside an admonition."""
-    return Md(escape.code_block(text, lang).replace("\n", "\n" + " " * indent))
+def _coder(extensions: frozenset[str]) -> Any:
+    snippets = "pymdownx.snippets" in extensions
+
+    def _code(text: str, lang: str = "text", indent: int = 0) -> Md:
+        """A fenced code block; `indent` pads every line after the first (the
+        template indents the first), for blocks inside an admonition."""
+        return Md(escape.code_block(text, lang, snippets=snippets).replace("\n", "\n" + " " * indent))
+
+    return _code
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with its range() limit reported as a template error
+    (an OverflowError would escape as a crash)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals["range"] = _safe_range
+
+
+def _safe_range(*args: int) -> range:
+    try:
+        return safe_range(*args)
+    except OverflowError as exc:
+        raise SecurityError(f"range() too big: {exc}") from None
 
 
 _HIDEABLE = ("navigation", "toc")
@@ -136,10 +157,13 @@ def _trusted_md(value: str) -> Md:
     return Md(value)
 
 
-def make_env(user_templates: Path | None, builtin_templates: Path) -> SandboxedEnvironment:
+def make_env(user_templates: Path | None, builtin_templates: Path,
+             extensions: frozenset[str] = frozenset()) -> SandboxedEnvironment:
+    """The environment; `extensions` are the Markdown extensions the site
+    enables, for the few escapes that depend on them."""
     builtin = FileSystemLoader(str(builtin_templates))
     loaders = [FileSystemLoader(str(user_templates))] if user_templates and user_templates.is_dir() else []
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=ChoiceLoader([*loaders, builtin, PrefixLoader({"!builtin": builtin}, delimiter="/")]),
         undefined=StrictUndefined,
         autoescape=False,
@@ -153,7 +177,7 @@ def make_env(user_templates: Path | None, builtin_templates: Path) -> SandboxedE
         paragraphs=lambda text: Md(escape.md_paragraphs(text)),
         ref=_ref,
         link=_link,
-        code=_code,
+        code=_coder(extensions),
         diagram=_diagram,
         front_matter=_front_matter,
         nowrap=_nowrap,

@@ -16,20 +16,29 @@ from urllib.parse import quote as url_quote
 # numeric entities: entities are never syntax, and every renderer shows them
 # as the character. One pass over the text, so no replacement can corrupt
 # another.
-_MD_SPECIAL = frozenset("&<>\\`*_[]{}|~^=:$")
+_MD_SPECIAL = frozenset("&<>\\`*_[]{}|~^=:$+")
 _MD_MAP = {ord(c): f"&#{ord(c)};" for c in _MD_SPECIAL}
-# At the start of a block these also start syntax: headings, lists, and
-# "1." or "1)" for numbered lists.
-_NUMBERED = re.compile(r"^(\d+)([.)])")
+# At the start of a block almost any symbol starts syntax in some extension:
+# headings, lists and rules (# - + *), admonitions (!!!), details (???),
+# blocks (///), snippets (--8<--), tabs (===), definitions (:), maths ($$),
+# fenced divs (:::), and whatever the next extension brings (all of them
+# ASCII). So a line that begins with any ASCII character but a letter or a
+# digit begins with an entity instead, and a line that begins with a word
+# cannot continue as a list marker ("1.", "1)", and with fancylists "a.",
+# "iv)"). tests/test_escape.py enumerates the extensions this must hold for.
+_NUMBERED = re.compile(r"^([0-9A-Za-z]+)([.)])")  # "1.", "a)", "iv." (fancylists)
 _SPACE = re.compile(r"\s+")
 _BREAK = re.compile(r"\r\n?|\n")
 
 
 def md_inline(text: str) -> str:
     """Text inside a paragraph, heading, list item or cell: one line, all syntax inert."""
-    line = _SPACE.sub(" ", str(text)).strip().translate(_MD_MAP)
-    if line[:1] in ("#", "+", "-", "!"):
-        line = f"&#{ord(line[0])};{line[1:]}"
+    line = _SPACE.sub(" ", str(text)).strip()
+    first = line[:1]
+    if first.isascii() and first and not first.isalnum() and first not in _MD_SPECIAL:
+        line = f"&#{ord(first)};{line[1:].translate(_MD_MAP)}"
+    else:
+        line = line.translate(_MD_MAP)
     return _NUMBERED.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", line)
 
 
@@ -48,7 +57,8 @@ def md_cell(text: str) -> str:
 # Mermaid: always inside a double-quoted label; only a plain set of ASCII
 # passes through, every other character becomes #<codepoint>; which Mermaid
 # turns back into the character when it draws the label.
-_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 _.,\-/()+=?!@*'$~^]")
+# `$` is not among them: Mermaid typesets $...$ and $$...$$ as maths.
+_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 _.,\-/()+=?!@*'~^]")
 
 
 def mermaid_label(text: str, *, gantt: bool = False) -> str:
@@ -62,9 +72,11 @@ def url(href: str) -> str:
     """A validated http(s)/mailto URL made safe inside a Markdown link target.
 
     Characters that would end the link early or break out of it are
-    percent-encoded; everything else is kept as written.
+    percent-encoded; `&` is written as `&amp;`, so an entity in the URL
+    (`&#64;` is `@`) reaches the browser as the characters that were
+    validated, never as the character it names. Everything else is kept.
     """
-    return url_quote(str(href), safe="/:?#[]@!$&'*+,;=%~.-_")
+    return url_quote(str(href), safe="/:?#[]@!$&'*+,;=%~.-_").replace("&", "&amp;")
 
 
 def md_link(label: str, href: str) -> str:
@@ -72,11 +84,20 @@ def md_link(label: str, href: str) -> str:
     return f"[{md_inline(label)}]({url(href)})"
 
 
-def code_block(text: str, lang: str = "text") -> str:
-    """A fenced code block that no content can close early."""
+# pymdownx.snippets reads every line of the page before anything else, code
+# blocks included: a line that looks like `--8<-- "file"` (or a bare
+# `--8<--`) is replaced by that file. Its own escape is a leading `;`.
+_SNIPPET_LINE = re.compile(r"^([ \t]*)(;*-+8<-+)")
+
+
+def code_block(text: str, lang: str = "text", *, snippets: bool = False) -> str:
+    """A fenced code block that no content can close early, and that shows
+    its lines as written even when the snippets extension is on."""
     longest = max((len(run) for run in re.findall(r"`+", str(text))), default=0)
     fence = "`" * max(3, longest + 1)
     body = _BREAK.sub("\n", str(text)).strip("\n")
+    if snippets:
+        body = "\n".join(_SNIPPET_LINE.sub(r"\1;\2", line) for line in body.split("\n"))
     return f"{fence}{lang}\n{body}\n{fence}"
 
 

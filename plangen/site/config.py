@@ -120,7 +120,37 @@ def mkdocs_config(base: dict[str, Any], views: SiteViews, user: dict[str, Any] |
     config = merge(base, generated(views, offline=offline, mermaid_cdn=mermaid_cdn))
     if offline and "plugins" in base:
         config["plugins"] = [p for p in base["plugins"] if p != "offline"] + ["offline"]
-    return merge(config, user or {})
+    config = merge(config, user or {})
+    check_extensions(config)
+    return config
+
+
+# Extensions that rewrite plain text by design, into links (magiclink: bare
+# addresses and @mentions), into other characters and superscripts
+# (smartsymbols: (c), 1st, -->), or into edit marks everywhere, code blocks
+# included (critic: {++ ++}). No escape can keep plan text exact under them,
+# so a config that enables them is refused.
+REFUSED_EXTENSIONS = frozenset({"pymdownx.magiclink", "pymdownx.smartsymbols", "pymdownx.critic"})
+
+
+def check_extensions(config: dict[str, Any]) -> None:
+    refused = sorted(markdown_extensions(config) & REFUSED_EXTENSIONS)
+    if refused:
+        raise PlangenError(
+            f"site_config/mkdocs.yml enables {', '.join(refused)}, which turns plan text into links or symbols",
+            "remove it from markdown_extensions; plangen shows plan text exactly as written",
+        )
+
+
+def markdown_extensions(config: dict[str, Any]) -> frozenset[str]:
+    """The names of the Markdown extensions a config enables."""
+    names = set()
+    for item in config.get("markdown_extensions") or []:
+        if isinstance(item, str):
+            names.add(item)
+        elif isinstance(item, dict):
+            names.update(str(key) for key in item)
+    return frozenset(names)
 
 
 def dump(config: dict[str, Any]) -> str:

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
 
 from plangen.errors import PlangenError
 
@@ -48,6 +52,10 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
     log.addHandler(handler)
     try:
         config = load_config(str(config_file.absolute()), site_dir=str(site_dir.absolute()), strict=strict)
+        # plangen writes the site name HTML-escaped, because the theme prints
+        # it raw in most places; marked as markup, the places that escape it
+        # (the logo's title attribute) do not escape it twice.
+        config["site_name"] = Markup(config["site_name"])
         config.plugins.on_startup(command="build", dirty=False)
         try:
             with _source_date(epoch):
@@ -63,9 +71,45 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
     return handler.messages
 
 
-def serve(config_file: Path, *, host: str, port: int) -> None:
-    """MkDocs' live-reloading server over a generated docs folder: when plangen
-    rewrites a page there, MkDocs rebuilds and the browser reloads."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+def serve(root: Path, *, host: str, port: int, rebuild: Callable[[], None], watch: list[Path]) -> None:
+    """Serve the built site in `root` with live reload. When a file under
+    `watch` changes, `rebuild` runs (it must not raise) and browsers reload.
 
-    mkdocs_serve(str(config_file), livereload=True, dev_addr=f"{host}:{port}")
+    Unlike `mkdocs serve`, a failed rebuild never leaves requests waiting: the
+    last good site stays in `root` and is served as it is.
+    """
+    from mkdocs.livereload import LiveReloadServer
+
+    class Server(LiveReloadServer):
+        request_queue_size = 256  # the listen backlog (socketserver's default is 5)
+        poll_response_timeout = 10  # live-reload polls return within seconds...
+        max_threads = 64  # ...and no more than this many requests are handled at once
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._slots = threading.BoundedSemaphore(self.max_threads)
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            self._slots.acquire()  # the next connection waits in the backlog
+            try:
+                super().process_request(request, client_address)
+            except BaseException:
+                self._slots.release()
+                raise
+
+        def process_request_thread(self, request: Any, client_address: Any) -> None:
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                self._slots.release()
+
+    server = Server(builder=rebuild, host=host, port=port, root=str(root))
+    for path in watch:
+        if path.exists():
+            server.watch(str(path))
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()

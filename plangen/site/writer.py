@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import fcntl
+import glob
 import os
 import shutil
 import tempfile
@@ -23,8 +24,9 @@ from plangen.errors import PlangenError
 MARKER = ".plangen-output"
 
 
-def check_output(out: Path, *, protected: list[Path]) -> None:
-    """Refuse an output folder whose replacement could destroy something else."""
+def check_output(out: Path, *, protected: list[Path], inside: list[Path] | None = None) -> None:
+    """Refuse an output folder whose replacement could destroy something else:
+    one that is or holds a `protected` folder, or lies `inside` one."""
     if out.is_symlink():
         raise PlangenError(f"{out} is a symbolic link; plangen does not write through links",
                            "give the real folder, or a new one")
@@ -37,6 +39,11 @@ def check_output(out: Path, *, protected: list[Path]) -> None:
         if target == keep or keep.is_relative_to(target):
             raise PlangenError(f"refusing to replace {out}: it is or holds {keep}",
                                "choose a folder of its own, e.g. --out site")
+    for keep in inside or []:  # the sources: nothing is written into them
+        keep = keep.resolve()
+        if target.is_relative_to(keep):
+            raise PlangenError(f"refusing to write {out}: it is inside {keep}",
+                               "choose a folder outside the plans, site config and templates, e.g. --out site")
     if target.exists() and not target.is_dir():
         raise PlangenError(f"{out} is a file, not a folder", "choose a folder, e.g. --out site")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
@@ -55,17 +62,72 @@ def write_tree(root: Path, files: Mapping[str, bytes | str]) -> None:
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
+STAGE = ".plangen-"  # ".site.plangen-XXXX": a build in progress beside `site`
+
+
+@contextmanager
+def _locked(fd: int, *, wait: bool = True) -> Iterator[bool]:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """One publisher at a time per parent folder. The lock is held on the
+    folder itself: no lock file to truncate, follow or leave behind."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        with _locked(fd):
+            yield
+    finally:
+        os.close(fd)
+
+
+def _sweep(out: Path) -> None:
+    """Remove what builds killed before they could clean up left beside `out`
+    (kill -9, a power cut): staging folders no live build holds a lock on."""
+    for path in out.parent.glob(f".{glob.escape(out.name)}{STAGE}*"):
+        if path.name == f".{out.name}{STAGE}lock" and path.is_file() and not path.is_symlink():
+            path.unlink()  # the lock file of earlier versions
+            continue
+        if path.is_symlink() or not path.is_dir():
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            with _locked(fd, wait=False) as free:
+                if free:
+                    shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
 @contextmanager
 def staging(out: Path) -> Iterator[Path]:
     """A temporary folder beside `out` (same file system, so the swap is a
-    rename); removed whatever happens."""
+    rename); removed whatever happens. It stays locked while it lives, so a
+    later build can tell it from the leftovers of a killed one and sweep those."""
     out = out.absolute()  # tools resolve relative paths against their own folders
     out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.plangen-", dir=out.parent))
+    with _folder_lock(out.parent):
+        _sweep(out)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGE}", dir=out.parent))
+        fd = os.open(stage, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         yield stage
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        os.close(fd)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -81,29 +143,18 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-@contextmanager
-def _lock(out: Path) -> Iterator[None]:
-    """One publisher at a time per output folder."""
-    with open(out.parent / f".{out.name}.plangen-lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def publish(ready: Path, out: Path) -> None:
     """Put the finished folder `ready` in place of `out`, atomically."""
     (ready / MARKER).write_text("Written by plangen; the next build replaces this folder.\n", encoding="utf-8")
-    with _lock(out):
+    out = out.absolute()
+    with _folder_lock(out.parent):
         if not out.exists():
             os.rename(ready, out)
             return
         if _exchange(ready, out):
             shutil.rmtree(ready)  # now the old site
             return
-        old = out.with_name(f".{out.name}.plangen-old")
-        shutil.rmtree(old, ignore_errors=True)
+        old = ready.parent / "old"  # inside the staging folder: swept if this process dies
         os.rename(out, old)
         os.rename(ready, out)
         shutil.rmtree(old, ignore_errors=True)
