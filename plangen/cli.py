@@ -215,6 +215,62 @@ def serve(paths: tuple[Path, ...], site_config: Path | None, host: str, port: in
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
+@click.option("--force", is_flag=True, help="Add the starter files to a folder that is not empty.")
+@click.option("--branch", default="main", show_default=True, help="The default branch CI publishes from.")
+def init(folder: Path, force: bool, branch: str) -> None:
+    """Start a plan repository in FOLDER (default: here).
+
+    Writes an example plan, site_config/site.yaml (people, teams, roles),
+    .gitignore, CI for GitHub Actions and GitLab (validate and lint on pull
+    requests, publish the site from the default branch), pre-commit hooks and
+    plan.schema.json for editors. The result passes `plangen build --strict`.
+    Refuses a folder that is not empty unless --force.
+
+    \b
+    Examples:
+      plangen init release-plans
+      plangen init . --force --branch trunk
+    """
+    from datetime import date
+
+    from plangen.commands import init as command
+
+    raise SystemExit(command.run(folder, force=force, branch=branch, today=date.today()))
+
+
+@cli.command()
+@click.argument("plan_id", metavar="ID")
+@click.option("--strategy", type=click.Choice(["pilot", "phased", "shadow", "canary", "blue-green", "full"]),
+              required=True, help="How the release is introduced.")
+@click.option("--risk", type=click.Choice(["low", "medium", "high", "critical"]), default="medium",
+              show_default=True, help="The consequence of an error.")
+@click.option("--owner", metavar="WHO", help="Person, team or role owning the plan. Default: the first role "
+              "(else person) in site.yaml.")
+@click.option("--plans", type=click.Path(path_type=Path), default=Path("plans"), show_default=True,
+              help="Folder the plan is written to.")
+@_SITE_CONFIG
+def new(plan_id: str, strategy: str, risk: str, owner: str | None, plans: Path, site_config: Path | None) -> None:
+    """Write a plan skeleton, plans/ID.yaml, for a strategy and a risk.
+
+    It validates as written; what only your team can say is left out on
+    purpose and marked TODO, so `plangen lint` lists what is left to fill in.
+    The first line points editors at plan.schema.json for completion.
+
+    \b
+    Examples:
+      plangen new checkout-tax --strategy canary --risk high
+      plangen new notes-summary --strategy pilot --owner kai.l
+    """
+    from datetime import date
+
+    from plangen.commands import new as command
+
+    raise SystemExit(command.run(plan_id, strategy=strategy, risk=risk, owner=owner, plans=plans,
+                                 site_config=site_config or Path("site_config"), today=date.today()))
+
+
+@cli.command()
 @click.option("--site", "kind", flag_value="site", help="Print the schema of site_config/site.yaml instead.")
 @click.option("--plan", "kind", flag_value="plan", default=True, hidden=True)
 def schema(kind: str) -> None:

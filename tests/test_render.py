@@ -100,10 +100,31 @@ def test_cdn_mermaid_is_a_deliberate_choice(tmp_path: Path) -> None:
     assert not (project / "out" / "docs" / "assets" / "vendor").exists()
 
 
-def test_npm_missing_is_a_clear_error_never_a_cdn(tmp_path: Path) -> None:
+def test_an_unreachable_registry_is_a_clear_error_never_a_cdn(tmp_path: Path) -> None:
+    """A checkout with an empty cache and no registry: a message, nothing written."""
     project = project_copy(tmp_path)
     result = plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project,
-                     env={"PLANGEN_CACHE": str(tmp_path / "empty-cache"), "PATH": str(Path(REPO / ".no-bin"))})
+                     env={"PLANGEN_CACHE": str(tmp_path / "empty-cache"), "npm_config_registry": "http://127.0.0.1:9"})
     assert result.returncode == 1
-    assert "npm is needed once" in result.stderr and "install Node.js and npm" in result.stderr
+    assert "cannot download mermaid 11.17.2 from the npm registry" in result.stderr
+    assert "install plangen from a wheel" in result.stderr
     assert not (project / "out").exists()
+
+
+def test_a_tampered_download_is_refused(tmp_path: Path) -> None:
+    """The registry (or a proxy) serving other bytes: refused by the pinned sha512."""
+    import gzip
+    import io
+    import tarfile
+
+    from plangen.errors import PlangenError
+    from plangen.site.vendor import ASSETS, _unpack
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        data = b"alert('not mermaid')"
+        info = tarfile.TarInfo("package/dist/mermaid.min.js")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    with pytest.raises(PlangenError, match="does not match its pinned checksum"):
+        _unpack(ASSETS[0], gzip.compress(buffer.getvalue()))

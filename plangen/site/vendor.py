@@ -1,9 +1,11 @@
 """Front-end files the site ships instead of loading them from a CDN.
 
-Each is a pinned npm package, fetched once with `npm pack` (npm's own
-registry, proxy and certificate settings apply), checked against the
-registry's sha512 integrity, and kept in a cache folder. Builds copy them
-from the cache; they never fall back to a CDN.
+Each is a pinned npm package, downloaded from the npm registry
+($npm_config_registry, else registry.npmjs.org; HTTPS proxy settings apply),
+checked against the registry's sha512 integrity, and kept with its licence.
+A wheel carries them (fetched when the wheel is built, see hatch_build.py),
+so an installed plangen needs neither Node.js nor the network; a source
+checkout fetches them once into a cache folder.
 """
 
 from __future__ import annotations
@@ -11,12 +13,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import json
 import os
-import shutil
-import subprocess
 import tarfile
-import tempfile
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,11 @@ class Asset:
     member: str  # the file inside the package tarball
     name: str  # the file name in the site's assets/vendor/
 
+    @property
+    def licence(self) -> str:
+        """The file name its licence is shipped under, beside it."""
+        return f"{self.package}.LICENSE.txt"
+
 
 ASSETS = (
     Asset("mermaid", "11.17.2",
@@ -42,6 +47,9 @@ ASSETS = (
 )
 
 
+PACKAGED = Path(__file__).resolve().parent.parent / "_builtin" / "vendor"  # inside a wheel
+
+
 def cache_dir() -> Path:
     """$PLANGEN_CACHE, else $XDG_CACHE_HOME/plangen, else ~/.cache/plangen."""
     if os.environ.get("PLANGEN_CACHE"):
@@ -50,59 +58,68 @@ def cache_dir() -> Path:
     return Path(base) / "plangen"
 
 
-def _cached(asset: Asset, cache: Path) -> Path:
-    return cache / "vendor" / f"{asset.package}-{asset.version}" / asset.name
-
-
 def _integrity(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
-def _npm_pack(asset: Asset, into: Path) -> bytes:
-    npm = shutil.which("npm")
-    if npm is None:
+def _registry() -> str:
+    return (os.environ.get("npm_config_registry") or os.environ.get("NPM_CONFIG_REGISTRY")
+            or "https://registry.npmjs.org/").rstrip("/")
+
+
+def _download(asset: Asset) -> bytes:
+    name = asset.package.rsplit("/", 1)[-1]
+    url = f"{_registry()}/{asset.package}/-/{name}-{asset.version}.tgz"
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (a fixed https registry URL)
+            return response.read()
+    except (urllib.error.URLError, OSError) as exc:
         raise PlangenError(
-            f"npm is needed once, to fetch {asset.package} {asset.version} for the offline site, and is not installed",
-            "install Node.js and npm (e.g. apt-get install nodejs npm), then build again; "
-            "or copy a cache folder made elsewhere and point PLANGEN_CACHE at it",
+            f"cannot download {asset.package} {asset.version} from the npm registry ({url}): "
+            f"{getattr(exc, 'reason', exc)}",
+            "this is needed once per cache; install plangen from a wheel (it carries the file), point "
+            "npm_config_registry at a reachable mirror, or copy a cache folder made elsewhere to PLANGEN_CACHE",
+        ) from None
+
+
+def _unpack(asset: Asset, tarball: bytes) -> dict[str, bytes]:
+    if _integrity(tarball) != asset.integrity:
+        raise PlangenError(
+            f"{asset.package} {asset.version} from the registry does not match its pinned checksum",
+            "the registry or a proxy served another file; nothing was kept",
         )
-    spec = f"{asset.package}@{asset.version}"
-    done = subprocess.run(
-        [npm, "pack", spec, "--pack-destination", str(into), "--json", "--ignore-scripts"],
-        capture_output=True, text=True, timeout=600,
-    )
-    if done.returncode != 0:
-        raise PlangenError(f"npm pack {spec} failed: {done.stderr.strip()[-500:]}",
-                           "check that this machine reaches the npm registry (npm config get registry)")
-    filename = json.loads(done.stdout)[0]["filename"].replace("@", "").replace("/", "-")
-    return (into / filename).read_bytes()
+    out = {}
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+        for member, name in ((asset.member, asset.name), ("package/LICENSE", asset.licence)):
+            data = archive.extractfile(member)
+            if data is None:
+                raise PlangenError(f"{asset.package} {asset.version} has no {member}")
+            out[name] = data.read()
+    return out
 
 
-def fetch(asset: Asset, cache: Path) -> Path:
-    """The asset's file in the cache, fetched and checked first if missing."""
-    target = _cached(asset, cache)
-    if target.is_file():
-        return target
-    with tempfile.TemporaryDirectory() as tmp:
-        tarball = _npm_pack(asset, Path(tmp))
-        if _integrity(tarball) != asset.integrity:
-            raise PlangenError(
-                f"{asset.package} {asset.version} from npm does not match its pinned checksum",
-                "the registry or a proxy served another file; nothing was cached",
-            )
-        with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
-            member = archive.extractfile(asset.member)
-            if member is None:
-                raise PlangenError(f"{asset.package} {asset.version} has no {asset.member}")
-            data = member.read()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    partial.write_bytes(data)
-    partial.replace(target)  # a half-written file is never taken for a cached one
-    return target
+def fetch(asset: Asset, folder: Path) -> dict[str, Path]:
+    """The asset and its licence in `folder`, downloaded and checked first if missing."""
+    targets = {name: folder / f"{asset.package}-{asset.version}" / name for name in (asset.name, asset.licence)}
+    if all(t.is_file() for t in targets.values()):
+        return targets
+    for name, data in _unpack(asset, _download(asset)).items():
+        target = targets[name]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(target)  # a half-written file is never taken for a whole one
+    return targets
 
 
 def vendor_files(cache: Path | None = None) -> dict[str, Path]:
-    """Site file name -> cached file, for every asset (fetching what is missing)."""
-    cache = cache or cache_dir()
-    return {asset.name: fetch(asset, cache) for asset in ASSETS}
+    """Site file name -> file, for every asset and its licence: those the wheel
+    carries, else the cache (fetching what is missing)."""
+    out: dict[str, Path] = {}
+    for asset in ASSETS:
+        packaged = {name: PACKAGED / name for name in (asset.name, asset.licence)}
+        if all(p.is_file() for p in packaged.values()):
+            out.update(packaged)
+        else:
+            out.update(fetch(asset, (cache or cache_dir()) / "vendor"))
+    return out

@@ -1,0 +1,1 @@
+"""Files `plangen init` and `plangen new` start a plan repository with."""
