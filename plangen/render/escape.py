@@ -26,7 +26,9 @@ _MD_MAP = {ord(c): f"&#{ord(c)};" for c in _MD_SPECIAL}
 # digit begins with an entity instead, and a line that begins with a word
 # cannot continue as a list marker ("1.", "1)", and with fancylists "a.",
 # "iv)"). tests/test_escape.py enumerates the extensions this must hold for.
-_NUMBERED = re.compile(r"^([0-9A-Za-z]+)([.)])")  # "1.", "a)", "iv." (fancylists)
+# "1." or "1)" (always), and with fancylists "a. ", "iv) " (a letter or a
+# roman numeral, then a space: "ana.s@example.com" is left as it is).
+_NUMBERED = re.compile(r"^([0-9]+)([.)])|^([A-Za-z]|[ivxlcdmIVXLCDM]+)([.)])(?=\s|$)")
 _SPACE = re.compile(r"\s+")
 _BREAK = re.compile(r"\r\n?|\n")
 
@@ -39,7 +41,7 @@ def md_inline(text: str) -> str:
         line = f"&#{ord(first)};{line[1:].translate(_MD_MAP)}"
     else:
         line = line.translate(_MD_MAP)
-    return _NUMBERED.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", line)
+    return _NUMBERED.sub(lambda m: f"{m.group(1) or m.group(3)}&#{ord(m.group(2) or m.group(4))};", line)
 
 
 def md_paragraphs(text: str) -> str:
