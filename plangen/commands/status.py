@@ -17,7 +17,7 @@ from plangen.commands.pipeline import judge_day
 from plangen.commands.report import dump_json, emit, plural
 from plangen.errors import printable
 from plangen.project import load_project
-from plangen.render.exports import decision_json, phase_json
+from plangen.render.exports import decision_json, phases_json
 from plangen.views.base import Directory
 from plangen.views.decision import schedule_text, verdict_word, when_text
 
@@ -46,8 +46,7 @@ def _json(p: PlanAnalysis) -> dict[str, object]:
         "file": p.loaded.doc.file,
         "status": ctx.plan.status,
         "decision": decision_json(p),
-        "phases": [phase_json(p.decision.phases[ph.id], ctx.times[ph.id], ctx.site)
-                   for ph in ctx.plan.rollout.phases],
+        "phases": phases_json(p),
     }
 
 

@@ -64,6 +64,11 @@ def decision_json(p: PlanAnalysis) -> dict[str, Any]:
     }
 
 
+def phases_json(p: PlanAnalysis) -> list[dict[str, Any]]:
+    ctx = p.context
+    return [phase_json(p.decision.phases[ph.id], ctx.times[ph.id], ctx.site) for ph in ctx.plan.rollout.phases]
+
+
 def _plan_json(p: PlanAnalysis) -> dict[str, Any]:
     ctx = p.context
     return {
@@ -79,7 +84,7 @@ def _plan_json(p: PlanAnalysis) -> dict[str, Any]:
              "waiver": {"approved_by": f.waived_by, "reason": f.waiver_reason} if f.severity == "waived" else None}
             for f in p.findings
         ],
-        "phases": [phase_json(p.decision.phases[ph.id], ctx.times[ph.id], ctx.site) for ph in ctx.plan.rollout.phases],
+        "phases": phases_json(p),
     }
 
 
