@@ -217,3 +217,13 @@ def test_page_titles_come_from_front_matter_not_from_leftover_text(built: Path, 
     source = (built / page).read_text(encoding="utf-8")
     assert "title:" not in " ".join(parse(built / page).text)
     assert re.search(r"<title>[^<]+ - Release plans</title>", source)
+
+
+def test_printed_pages_carry_their_address_when_site_url_is_set(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    (project / "site_config" / "mkdocs.yml").write_text("site_url: https://plans.example.com/\n", encoding="utf-8")
+    result = plangen("build", "--strict", "--as-of", AS_OF, "--out", "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "plans" / "invoice-risk-review" / "runbook" / "index.html").read_text(encoding="utf-8")
+    assert '@bottom-left { content: "https://plans.example.com/plans/invoice-risk-review/runbook/"' in page
+    assert "@top-left { content: \"Rollback runbook: Invoice risk review assistant \\0000b7  in review" in page
