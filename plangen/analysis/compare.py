@@ -54,11 +54,11 @@ class PlanChanges:
     changes: tuple[Change, ...]
 
 
-def compare(base: Analysis, head: Analysis, *, base_file: Callable[[str], str] = str,
-            head_file: Callable[[str], str] = str, files: bool = True) -> tuple[PlanChanges, ...]:
+def compare(base: Analysis, head: Analysis, *, base_file: Callable[[str], str] | None = None,
+            head_file: Callable[[str], str] | None = None) -> tuple[PlanChanges, ...]:
     """Changes per plan id, for plans with at least one change. `base_file`
-    and `head_file` turn each side's file names into the names to compare and
-    show (e.g. relative to each side's root); with `files=False` a plan that
+    and `head_file` turn each side's file names into names that can be
+    compared (e.g. relative to each side's root); without them a plan that
     moved to another file is not reported as moved."""
     before = {p.context.plan.id: p for p in base.plans}
     after = {p.context.plan.id: p for p in head.plans}
@@ -73,15 +73,15 @@ def compare(base: Analysis, head: Analysis, *, base_file: Callable[[str], str] =
         elif b is None and a is not None:
             diff.add("removed", "plan", "", a.context.plan.title, None, f"plan removed: {_q(a.context.plan.title)}")
         elif a is not None and b is not None:
-            old, new = base_file(a.loaded.doc.file), head_file(b.loaded.doc.file)
-            if files and old != new:
+            old, new = (base_file or str)(a.loaded.doc.file), (head_file or str)(b.loaded.doc.file)
+            if base_file and head_file and old != new:
                 verb = "renamed" if old.rpartition("/")[0] == new.rpartition("/")[0] else "moved"
                 diff.add("changed", "plan", "file", old, new, f"plan file {verb} from {old} to {new}")
             _plan(diff, a, b)
         if diff.changes:
             shown = b or a
             assert shown is not None
-            name = head_file(b.loaded.doc.file) if b else base_file(shown.loaded.doc.file)
+            name = (head_file or str)(b.loaded.doc.file) if b else (base_file or str)(shown.loaded.doc.file)
             out.append(PlanChanges(plan_id, shown.context.plan.title, name, tuple(diff.changes)))
     return tuple(out)
 

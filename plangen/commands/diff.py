@@ -71,7 +71,8 @@ def run(base: str, head: str | None, site_config: Path | None, fmt: str, as_of: 
     if failed:
         return 1
     (old, new), (a, _), (b, _) = sides, *results
-    changes = compare(a, b, base_file=old.name, head_file=new.name, files=files)
+    # Two plan files named on purpose differ in name: no "file renamed" line.
+    changes = compare(a, b, base_file=old.name if files else None, head_file=new.name if files else None)
     count = sum(len(p.changes) for p in changes)
     if fmt == "json":
         click.echo(dump_json(_json(old, new, day, changes)))
