@@ -114,6 +114,28 @@ def test_a_side_that_does_not_validate_exits_1_with_its_findings(run, tmp_path: 
     assert "head: 1 validation error" in result.stderr
 
 
+def test_plan_text_stays_text_in_markdown(run, tmp_path: Path) -> None:
+    shutil.copytree(HERE / "traffic-raised", tmp_path, dirs_exist_ok=True)
+    head = tmp_path / "head" / PLAN
+    hostile = "'<img src=x onerror=alert(1)> **now** [all](https://evil.example) ::error::x'"
+    head.write_text(head.read_text(encoding="utf-8").replace("scope: UK fraud desk, 8 analysts", f"scope: {hostile}"),
+                    encoding="utf-8")
+    result = _diff(run, "base", "head", "--format", "markdown", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    rendered = MarkdownIt("commonmark").render(result.stdout)
+    assert "<img" not in rendered and "<strong>" not in rendered and "<a " not in rendered
+    assert html.escape("<img src=x onerror=alert(1)> **now** [all](https://evil.example)") in rendered
+    text = _diff(run, "base", "head", cwd=tmp_path).stdout
+    assert "  phase pilot scope 'UK fraud desk, 8 analysts' -> '<img src=x" in text
+    assert not any(line.startswith("::") for line in text.splitlines())
+
+
+def test_one_path_and_one_typo_is_a_clear_error(run) -> None:
+    result = _diff(run, "base", "hed", cwd=HERE / "traffic-raised")
+    assert result.exit_code == 1
+    assert "hed: no such file or folder (and base is one)" in result.stderr
+
+
 # -- git revisions ---------------------------------------------------------------
 
 def _git(cwd: Path, *args: str) -> None:

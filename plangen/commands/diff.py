@@ -93,8 +93,14 @@ def _single_files(old: Side, new: Side) -> bool:
 # -- what to compare -------------------------------------------------------------
 
 def _resolve(base: str, head: str | None, site_config: Path | None, tmp: Path) -> tuple[Side, Side]:
-    if head is not None and Path(base).exists() and Path(head).exists():
-        return _path_side(Path(base), site_config), _path_side(Path(head), site_config)
+    if head is not None:
+        exists = [Path(x).exists() for x in (base, head)]
+        if all(exists):
+            return _path_side(Path(base), site_config), _path_side(Path(head), site_config)
+        if any(exists):  # one path and one typo is a typo, not a revision
+            present, missing = (base, head) if exists[0] else (head, base)
+            raise PlangenError(f"{missing}: no such file or folder (and {present} is one)",
+                               "give two files or folders, or two git revisions")
     git = _Git()
     old = git.side(base, tmp / "base", site_config)
     new = git.side(head, tmp / "head", site_config) if head is not None else _working_tree(site_config)
@@ -116,7 +122,13 @@ def _working_tree(site_config: Path | None) -> Side:
 
 
 def _has_plans(folder: Path) -> bool:
-    return folder.is_dir() and any(p.suffix in PLAN_SUFFIXES and p.name != SITE_FILE for p in folder.rglob("*"))
+    """Whether a plans folder holds any plan file (links are not followed)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    for _, _, names in os.walk(folder):
+        if any(Path(n).suffix in PLAN_SUFFIXES and n != SITE_FILE for n in names):
+            return True
+    return False
 
 
 class _Git:
