@@ -197,6 +197,8 @@ def _scalar(diff: _Diff, subject: str, label: str, name: str, kind: str, x: Any,
         text = f"{where} set to {fy}"
     elif y is None or y == []:
         text = f"{where} removed (was {fx})"
+    elif isinstance(y, bool):  # a readiness item's `done`
+        text = f"{subject} {'now' if y else 'no longer'} {label}"
     elif kind == "who":
         text = f"{where} changed from {fx} to {fy}"
     else:
@@ -213,8 +215,8 @@ def _show(value: Any, name: str = "", kind: str = "") -> str:
         return f"{value:g}%" if name in _PERCENT else f"{value:g}"
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, list):
-        return ", ".join(_show(v, name, kind) for v in value) if value else "none"
+    if isinstance(value, list):  # regions, tags, phase ids, people: short names, listed bare
+        return ", ".join(_show(v, name) for v in value) if value else "none"
     return _q(value) if kind == "text" else str(value)
 
 
