@@ -155,6 +155,38 @@ def status(paths: tuple[Path, ...], site_config: Path | None, fmt: str, as_of: A
 
 
 @cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--site-config", type=click.Path(exists=True, path_type=Path),
+              help="Use this people directory for both sides. Default: each side's own site_config/.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text for people, markdown for a pull request or $GITHUB_STEP_SUMMARY, json for tools.")
+@_AS_OF
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes (as git diff --exit-code).")
+def diff(base: str, head: str | None, site_config: Path | None, fmt: str, as_of: Any, exit_code: bool) -> None:
+    """Show what changed in the plans between BASE and HEAD, in reviewers' words.
+
+    BASE and HEAD are two plan files or folders, or else git revisions; with
+    no HEAD, BASE is compared with the working tree. Plans are matched by id,
+    so a moved or renamed file is not an addition and a removal. Lists
+    changed fields, phases, approvals, dependencies, checks, rollback and
+    support, the go/no-go of each phase and readiness findings; formatting and
+    comments never show. Both sides are judged as of the same day. Exits 0
+    (1 with --exit-code when anything changed), 1 when a side does not
+    validate.
+
+    \b
+    Examples:
+      plangen diff main                     # main against the working tree
+      plangen diff HEAD~1 HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
+      plangen diff old-plans/ plans/ --format json
+    """
+    from plangen.commands import diff as command
+
+    raise SystemExit(command.run(base, head, site_config, fmt, as_of.date() if as_of else None, exit_code))
+
+
+@cli.command()
 @_PATHS
 @_SITE_CONFIG
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
