@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, REPO
+from conftest import CASES
 from site_helpers import AS_OF, plangen, project_copy
 
 GOLDEN = CASES / "render"
