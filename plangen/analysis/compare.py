@@ -175,9 +175,8 @@ def _field(diff: _Diff, subject: str, a: BaseModel | None, b: BaseModel | None, 
         if xs == ys:
             return
         element = _element(model, name)
-        if element is not None:
-            noun = section if subject == "plan" and section else subject
-            _items(diff, noun if subject == "plan" else subject, name, element, xs, ys)
+        if element is not None:  # entries name themselves: "approval cab-pilot", "rollback step 2"
+            _items(diff, element, xs, ys)
         elif name in _ITEM_LISTS:
             _text_items(diff, subject, prefix, name, xs, ys)
         else:
@@ -302,7 +301,7 @@ _ENTRIES: dict[type[BaseModel], _Entries] = {
 }
 
 
-def _items(diff: _Diff, section: str, name: str, element: type[BaseModel], xs: list[Any], ys: list[Any]) -> None:
+def _items(diff: _Diff, element: type[BaseModel], xs: list[Any], ys: list[Any]) -> None:
     spec = _ENTRIES[element]
     pairs = _sequence(spec, xs, ys) if spec.numbered else _keyed(spec, xs, ys)
     for i, j in pairs:
