@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shlex
 import shutil
 import subprocess
 from datetime import date
@@ -234,3 +235,17 @@ def test_changes_are_symmetric_in_count_and_ordered_by_plan_id() -> None:
     assert [p.plan for p in forward] == ["kb-search", "reply-drafts"] == [p.plan for p in backward]
     assert [c.kind for p in forward for c in p.changes] == ["removed", "added"]
     assert [c.kind for p in backward for c in p.changes] == ["added", "removed"]
+
+
+@pytest.mark.parametrize("template", ["github-workflow.yml", "gitlab-ci.yml"])
+def test_the_ci_templates_run_diff_as_it_is_documented(template: str, run, repo: Path) -> None:
+    """Every `plangen diff` line of the starter CI, with the CI's base
+    revision variable standing for HEAD~1, runs and tells the change."""
+    text = (REPO / "plangen" / "starter" / template).read_text(encoding="utf-8")
+    lines = re.findall(r"plangen (diff [^>|\n]*)", text)
+    assert lines
+    for line in lines:
+        line = re.sub(r'"[^"]*(\$\{\{ github\.base_ref \}\}|\$CI_MERGE_REQUEST_DIFF_BASE_SHA)[^"]*"', "HEAD~1", line)
+        result = run([*shlex.split(line), "--as-of", AS_OF], cwd=repo)
+        assert result.exit_code == 0, (line, result.output)
+        assert "phase pilot traffic 10% -&#62; 25%" in result.stdout or "phase pilot traffic 10% -> 25%" in result.stdout
