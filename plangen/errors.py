@@ -37,6 +37,29 @@ def format_path(path: Sequence[PathPart]) -> str:
     return out
 
 
+NAME_LIMIT = 80
+# Characters a page writes as entities (see render/escape.py): Python-Markdown
+# spends on each about what it spends on a line of text, so a reference may
+# hold fewer of them than of letters.
+_SYNTAX = frozenset("&<>\\`*_[]{}|~^=:$+")
+SYNTAX_LIMIT = 16
+
+
+def short(name: object, limit: int = NAME_LIMIT) -> str:
+    """A name as it is shown where something refers to it (a blocker, a list
+    of gated phases): at most `limit` characters, and at most SYNTAX_LIMIT of
+    them Markdown syntax, so a page listing every reference grows with the
+    number of references, not with their lengths. The full name is shown
+    once, where the thing is defined."""
+    text = " ".join(str(name).split())
+    syntax = 0
+    for i, c in enumerate(text):
+        syntax += c in _SYNTAX
+        if syntax > SYNTAX_LIMIT or i >= limit:
+            return text[: min(i, limit - 1)].rstrip() + "…"
+    return text
+
+
 def quote(value: object, limit: int = 60) -> str:
     """A value as it can be shown in a one-line message: quoted, escaped, cut."""
     text = str(value)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
+from plangen.errors import short
 from plangen.model.plan import Approval, Phase
 
 if TYPE_CHECKING:
@@ -183,30 +184,30 @@ def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
         # An approval must hold for the whole phase, not only today.
         runs_to = max(d for d in (times.last_day, times.first_day, ctx.as_of) if d is not None)
         if a.status != "granted":
-            out.append(Blocker("approval", a.id, f"approval '{a.name}' is {a.status}", a.approver, start))
+            out.append(Blocker("approval", a.id, f"approval '{short(a.name)}' is {a.status}", a.approver, start))
         elif a.expires_on is not None and a.expires_on < ctx.as_of:
-            out.append(Blocker("approval", a.id, f"approval '{a.name}' expired on {a.expires_on}", a.approver, start))
+            out.append(Blocker("approval", a.id, f"approval '{short(a.name)}' expired on {a.expires_on}", a.approver, start))
         elif a.expires_on is not None and a.expires_on < runs_to:
-            out.append(Blocker("approval", a.id, f"approval '{a.name}' expires on {a.expires_on}, before the phase "
+            out.append(Blocker("approval", a.id, f"approval '{short(a.name)}' expires on {a.expires_on}, before the phase "
                                f"ends on {runs_to}", a.approver, start))
         excess = scope_excess(phase, a)
         if excess:
-            out.append(Blocker("approval", a.id, f"exceeds the scope of approval '{a.name}': {'; '.join(excess)}",
+            out.append(Blocker("approval", a.id, f"exceeds the scope of approval '{short(a.name)}': {'; '.join(excess)}",
                                a.approver, start))
     for c in ctx.checks_for(phase.id):
         if c.status not in ("passed", "waived"):
-            out.append(Blocker("check", c.id, f"check '{c.check}' is {c.status}", c.owner, start))
+            out.append(Blocker("check", c.id, f"check '{short(c.check)}' is {c.status}", c.owner, start))
     for d in ctx.dependencies_for(phase.id):
         # A workaround dependency with an agreed fallback does not stop the phase.
         if d.status != "done" and not (d.criticality == "workaround" and d.fallback):
             overdue = d.needed_by is not None and d.needed_by < ctx.as_of
             late = f", overdue since {d.needed_by}" if overdue else ""
-            out.append(Blocker("dependency", d.id, f"dependency '{d.name}' is {d.status}{late}", d.owner,
+            out.append(Blocker("dependency", d.id, f"dependency '{short(d.name)}' is {d.status}{late}", d.owner,
                                d.needed_by or start))
     window = ctx.plan.release_window
     for i in ctx.freezes_hit(phase):
         f = window.freezes[i]  # type: ignore[union-attr]
-        reason = f" ({f.reason})" if f.reason else ""
+        reason = f" ({short(f.reason)})" if f.reason else ""
         out.append(Blocker("freeze", f"{f.from_}/{f.to}", f"inside the freeze {f.from_} to {f.to}{reason}", None, None))
     return out
 
@@ -216,14 +217,14 @@ def _outside_mandate(ctx: PlanContext, phase: Phase) -> list[str]:
     out = []
     for a in ctx.approvals_for(phase.id):
         if a.status == "granted" and a.expires_on is not None and a.expires_on < ctx.as_of:
-            out.append(f"approval '{a.name}' expired on {a.expires_on}")
+            out.append(f"approval '{short(a.name)}' expired on {a.expires_on}")
         excess = scope_excess(phase, a)
         if excess:
-            out.append(f"exceeds the scope of approval '{a.name}': {'; '.join(excess)}")
+            out.append(f"exceeds the scope of approval '{short(a.name)}': {'; '.join(excess)}")
     window = ctx.plan.release_window
     for f in window.freezes if window else []:
         if f.from_ <= ctx.as_of <= f.to:
-            out.append(f"running inside the freeze {f.from_} to {f.to}" + (f" ({f.reason})" if f.reason else ""))
+            out.append(f"running inside the freeze {f.from_} to {f.to}" + (f" ({short(f.reason)})" if f.reason else ""))
     return out
 
 

@@ -103,10 +103,15 @@ def fence(source: str) -> str:
 
 
 def flowchart_table(chart: Flowchart) -> str:
-    names = {n.id: n.label for n in chart.nodes}
-    rows = ["| From | To | Note |", "|---|---|---|"]
-    rows += [f"| {md_cell(names[e.source])} | {md_cell(names[e.target])} | {md_cell(e.label) if e.label else ' '} |"
-             for e in chart.edges]
+    """The diagram as a numbered list of its boxes, each with the numbers of
+    the boxes it leads to: every name once, so the table grows with the
+    diagram, not with its links times the length of their names."""
+    number = {n.id: i for i, n in enumerate(chart.nodes, 1)}
+    leads: dict[str, list[str]] = {n.id: [] for n in chart.nodes}
+    for e in chart.edges:
+        leads[e.source].append(f"{number[e.target]}" + (f" ({md_cell(e.label)})" if e.label else ""))
+    rows = ["| # | Step | Leads to |", "|--:|---|---|"]
+    rows += [f"| {number[n.id]} | {md_cell(n.label)} | {', '.join(leads[n.id]) or ' '} |" for n in chart.nodes]
     return "\n".join(rows)
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from plangen.errors import short
 from plangen.model.base import is_web_url
 from plangen.model.site import SiteConfig
 
@@ -118,7 +119,7 @@ class Directory:
         kind = self.kind(ident)
         return Who(
             ident, kind, Ref(self.name(ident), directory_path(kind, ident)), self.contacts(ident),
-            tuple(self.name(p) for p in self.people_of(ident)),
+            tuple(short(self.name(p)) for p in self.people_of(ident)),  # referred to, not defined
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from plangen.errors import short
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.decision import Blocker, PhaseDecision
 from plangen.views.base import Directory, Ref, Who, day, percent, plan_path
@@ -124,7 +125,7 @@ def decision_card(analysis: PlanAnalysis, people: Directory) -> DecisionCard:
     gate = decision.phases[nxt] if nxt else None
     return DecisionCard(
         as_of=day(ctx.as_of),
-        over=_over(plan.status, [phases[p].name for p, d in decision.phases.items() if d.state == "rolled-back"])
+        over=_over(plan.status, [short(phases[p].name) for p, d in decision.phases.items() if d.state == "rolled-back"])
         if decision.over else "",
         now=now,
         next=phase_ref(nxt) if nxt else None,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.registry import PILLARS, rules
-from plangen.errors import Finding
+from plangen.errors import Finding, short
 from plangen.model.base import is_web_url
 from plangen.model.plan import Covers, Plan
 from plangen.model.schedule import predecessors
@@ -374,7 +374,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
     plan = analysis.context.plan
     ctx = analysis.context
     phases = plan.rollout.phases
-    phase_names = {p.id: p.name for p in phases}
+    phase_names = {p.id: short(p.name) for p in phases}  # referred to, not defined
     model = plan.model
     window = plan.release_window
     who = people.who

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from plangen.errors import short
 from plangen.analysis.analyse import Analysis, PlanAnalysis
 from plangen.analysis.registry import PILLARS, rules
 from plangen.model.site import SiteConfig
@@ -280,7 +281,7 @@ def pending_approvals(analysis: Analysis, people: Directory) -> ApprovalsPage:
     groups: dict[str, list[PendingApproval]] = defaultdict(list)
     for p in analysis.plans:
         plan = p.context.plan
-        names = {ph.id: ph.name for ph in plan.rollout.phases}
+        names = {ph.id: short(ph.name) for ph in plan.rollout.phases}
         for a in plan.approvals:
             lapsed = a.status == "granted" and a.expires_on is not None and a.expires_on < analysis.as_of
             if (a.status == "granted" and not lapsed) or p.decision.history(a.before):
@@ -304,7 +305,7 @@ def open_dependencies(analysis: Analysis, people: Directory) -> DependenciesPage
     groups: dict[str, list[OpenDependency]] = defaultdict(list)
     for p in analysis.plans:
         plan = p.context.plan
-        names = {ph.id: ph.name for ph in plan.rollout.phases}
+        names = {ph.id: short(ph.name) for ph in plan.rollout.phases}
         for d in plan.dependencies:
             if d.status == "done" or p.decision.history(d.needed_for):
                 continue  # delivered, or needed only by finished phases: history
