@@ -174,3 +174,34 @@ def test_a_killed_build_leaves_only_the_old_site(project: Path, signal_name: str
     result = plangen("build", "--as-of", AS_OF, "--out", "site", cwd=project)
     assert result.returncode == 0, result.stderr
     assert _leftovers(project) == []
+
+
+def _limited(max_bytes: int) -> None:
+    """In the child: no file may grow past max_bytes, as on a disk that fills
+    up mid-build (Python ignores SIGXFSZ, so the write fails with EFBIG)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+
+def test_a_disk_that_fills_up_mid_build_is_a_message_and_keeps_the_old_site(project: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    before = _digest(project / "site")
+    cmd = [sys.executable, "-m", "plangen", "build", "--as-of", AS_OF, "--out", "site"]
+    result = subprocess.run(cmd, cwd=project, capture_output=True, text=True, preexec_fn=lambda: _limited(200_000),
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=600)
+    assert result.returncode == 1
+    assert "Error: cannot write site: File too large" in result.stderr
+    assert "the previous site was left as it was" in result.stderr and "Traceback" not in result.stderr
+    assert _digest(project / "site") == before
+    assert _leftovers(project) == []  # the half-written staging folder is gone
+
+
+def test_a_read_only_destination_is_a_message(project: Path) -> None:
+    # /sys is a kernel file system: nobody, not even root, may create a folder at its top.
+    result = plangen("build", "--as-of", AS_OF, "--out", "/sys/plangen-site", cwd=project)
+    assert result.returncode == 1 and "Error: cannot write /sys/plangen-site:" in result.stderr
+    assert "Traceback" not in result.stderr and not Path("/sys/plangen-site").exists()

@@ -98,3 +98,45 @@ def test_serve_survives_bad_config_load_and_sigterm(tmp_path: Path) -> None:
     assert "still serving the last good version" in output
     assert "Traceback" not in output
     assert list(temp.iterdir()) == []
+
+
+def _threads(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Threads:")))
+
+
+def test_held_live_reload_polls_take_a_bounded_number_of_threads(tmp_path: Path) -> None:
+    """150 browsers each holding a live-reload poll open: the server handles at
+    most 64 at once (the rest wait in the listen backlog), so its threads stay
+    bounded, and every poll, then a page, is answered."""
+    project = project_copy(tmp_path)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "plangen", "serve", "--port", str(port), "--as-of", "2026-11-22"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    polls: list[socket.socket] = []
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_for(url, "Release plans", 120)
+        idle = _threads(server.pid)
+        for i in range(150):  # an epoch far in the future: each poll waits for the server's timeout
+            s = socket.create_connection(("127.0.0.1", port), timeout=60)
+            s.sendall(f"GET /livereload/99999999999/{i} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            polls.append(s)
+        time.sleep(2)
+        held = _threads(server.pid)
+        assert held <= idle + 64, (idle, held)
+        answered = 0
+        for s in polls:  # each within the 10 s poll timeout, plus its wait for a free slot
+            if s.recv(1024).startswith(b"HTTP/1."):
+                answered += 1
+        assert answered == 150
+        assert "Release plans" in _get(url)
+    finally:
+        for s in polls:
+            s.close()
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Traceback" not in output
