@@ -112,7 +112,7 @@ def decision_card(analysis: PlanAnalysis, people: Directory) -> DecisionCard:
     phases = {p.id: p for p in plan.rollout.phases}
 
     def phase_ref(pid: str) -> Ref:
-        return Ref(phases[pid].name, plan_path(plan.id), f"phase-{pid}")
+        return Ref(short(phases[pid].name), plan_path(plan.id), f"phase-{pid}")
 
     now = tuple(
         NowItem(phase_ref(pid), decision.phases[pid].state, day(decision.phases[pid].since),
@@ -136,5 +136,5 @@ def decision_card(analysis: PlanAnalysis, people: Directory) -> DecisionCard:
         go=(gate.go or "") if gate else "",
         tone={"GO": "success", "NO-GO": "failure"}.get(gate.go or "", "note") if gate else "note",
         blockers=tuple(blocker_view(b, plan.id, people) for b in gate.blockers) if gate else (),
-        slips=tuple(f"{phases[d.phase].name}: {schedule_text(d)}" for d in decision.slips),
+        slips=tuple(f"{short(phases[d.phase].name)}: {schedule_text(d)}" for d in decision.slips),
     )

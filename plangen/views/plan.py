@@ -26,7 +26,8 @@ from plangen.views.diagrams import Edge, Flowchart, Gantt, Ids, Marker, Node, Se
 class PhaseRow:
     number: int
     id: str
-    name: str
+    name: str  # in full in its own section; `label` wherever it is referred to
+    label: str
     kind: str
     scope: str
     traffic: str
@@ -247,7 +248,7 @@ def phase_rows(analysis: PlanAnalysis, people: Directory) -> tuple[PhaseRow, ...
         times = ctx.times[phase.id]
         d = analysis.decision.phases[phase.id]
         rows.append(PhaseRow(
-            n, phase.id, phase.name, phase.kind, phase.scope or "", percent(phase.traffic),
+            n, phase.id, phase.name, short(phase.name), phase.kind, phase.scope or "", percent(phase.traffic),
             ", ".join(phase.regions) or "all",  # no regions: unrestricted
             day(times.first_day), day(times.last_day), phase.duration or "", label(phase.status),
             tuple(phase.exit_criteria), phase.on_failure or "", d.state, verdict_text(d), d.go or "",
@@ -272,7 +273,7 @@ def flowchart(analysis: PlanAnalysis) -> Flowchart:
         d = decision.phases[phase.id]
         style = _NODE_STYLE.get(d.state) or ("blocked" if d.go == "NO-GO" else "phase")
         traffic = f" · {percent(phase.traffic)}" if phase.traffic is not None else ""
-        nodes.append(Node(phase_node[phase.id], f"{phase.name}\n{label(phase.kind)}{traffic}\n{verdict_word(d)}",
+        nodes.append(Node(phase_node[phase.id], f"{short(phase.name)}\n{label(phase.kind)}{traffic}\n{verdict_word(d)}",
                           "round", style))
     for pid, preds in predecessors(plan).items():
         edges += [Edge(phase_node[prev], phase_node[pid]) for prev in preds]
@@ -288,16 +289,16 @@ def flowchart(analysis: PlanAnalysis) -> Flowchart:
         if not before:
             continue
         node = ids.next()  # one node per gate, an arrow into each phase it gates
-        nodes.append(Node(node, f"{text}\n{status}", "gate", "gate" if passed else "blocked"))
+        nodes.append(Node(node, f"{short(text)}\n{status}", "gate", "gate" if passed else "blocked"))
         edges += [Edge(node, phase_node[pid]) for pid in before]
     failing = [p for p in plan.rollout.phases if p.on_failure == "rollback"]
     if failing:
         target = plan.rollback.target if plan.rollback and plan.rollback.target else "previous version"
         back = ids.next()
-        nodes.append(Node(back, f"Roll back to {target}", "stop", "rollback"))
+        nodes.append(Node(back, f"Roll back to {short(target)}", "stop", "rollback"))
         for phase in failing:
             edges.append(Edge(phase_node[phase.id], back, "on failure", dashed=True))
-    return Flowchart(f"Rollout of {plan.title}", "TD", tuple(nodes), tuple(edges))
+    return Flowchart(f"Rollout of {short(plan.title)}", "TD", tuple(nodes), tuple(edges))
 
 
 _NODE_STYLE = {"done": "done", "skipped": "done", "live": "live", "rolled-back": "rollback"}
@@ -316,16 +317,16 @@ def timeline(analysis: PlanAnalysis) -> Gantt:
             continue
         d = analysis.decision.phases[phase.id]
         status = BAR.get(d.state) or ("crit" if d.go == "NO-GO" else "")
-        tasks.append(Task(ids.next(), f"{phase.name} ({verdict_word(d)})", span[0], span[1], status))
+        tasks.append(Task(ids.next(), f"{short(phase.name)} ({verdict_word(d)})", span[0], span[1], status))
     sections = [Section("Phases", tuple(tasks))]
     window = plan.release_window
     if window and window.freezes:
         freezes = tuple(
-            Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze", *freeze_span(f.from_, f.to), "freeze")
+            Task(ids.next(), f"Freeze: {short(f.reason)}" if f.reason else "Freeze", *freeze_span(f.from_, f.to), "freeze")
             for f in window.freezes
         )
         sections.append(Section("Freezes", freezes))
-    return Gantt(f"Timeline of {plan.title}", tuple(sections), as_of_marker(ctx.as_of, sections))
+    return Gantt(f"Timeline of {short(plan.title)}", tuple(sections), as_of_marker(ctx.as_of, sections))
 
 
 def as_of_marker(as_of: date, sections: list[Section]) -> Marker | None:
@@ -345,10 +346,10 @@ def workflow_diagram(plan: Plan) -> Flowchart | None:
     nodes = []
     for step in plan.integration.workflow:
         where = f" ({step.system})" if step.system else ""
-        nodes.append(Node(ids.next(), f"{step.step}\n{label(step.actor)}{where}",
+        nodes.append(Node(ids.next(), f"{short(step.step)}\n{label(step.actor)}{where}",
                           {"human": "round", "model": "gate"}.get(step.actor, "box"), step.actor))
     edges = tuple(Edge(a.id, b.id) for a, b in zip(nodes, nodes[1:]))
-    return Flowchart(f"How the output enters the workflow: {plan.title}", "LR", tuple(nodes), edges)
+    return Flowchart(f"How the output enters the workflow: {short(plan.title)}", "LR", tuple(nodes), edges)
 
 
 def completeness(analysis: PlanAnalysis, people: Directory) -> Completeness:

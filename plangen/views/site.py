@@ -208,7 +208,7 @@ class SiteViews:
 # -- building ----------------------------------------------------------------------
 
 def _plan_ref(p: PlanAnalysis, anchor: str = "") -> Ref:
-    return Ref(p.context.plan.title, plan_path(p.context.plan.id), anchor)
+    return Ref(short(p.context.plan.title), plan_path(p.context.plan.id), anchor)
 
 
 def portfolio(analysis: Analysis, site: SiteConfig) -> PortfolioPage:
@@ -254,7 +254,7 @@ def calendar(analysis: Analysis) -> CalendarPage:
         for phase in plan.rollout.phases:
             times = p.context.times[phase.id]
             d = p.decision.phases[phase.id]
-            row = CalendarRow(_plan_ref(p, f"phase-{phase.id}"), phase.name, phase.kind, day(times.first_day),
+            row = CalendarRow(_plan_ref(p, f"phase-{phase.id}"), short(phase.name), phase.kind, day(times.first_day),
                               day(times.last_day), verdict_word(d))
             span = task_span(times)
             if span is None:
@@ -263,15 +263,15 @@ def calendar(analysis: Analysis) -> CalendarPage:
             rows.append(row)
             status = BAR.get(d.state) or ("crit" if d.go == "NO-GO" else "")
             if plan.status not in OVER and span[1] > since:
-                tasks.append(Task(ids.next(), f"{phase.name} ({verdict_word(d)})", span[0], span[1], status))
+                tasks.append(Task(ids.next(), f"{short(phase.name)} ({verdict_word(d)})", span[0], span[1], status))
         window = plan.release_window
         for f in window.freezes if window else []:
             freezes.append((_plan_ref(p), day(f.from_), day(f.to), f.reason or ""))
             start, end = freeze_span(f.from_, f.to)
             if plan.status not in OVER and end > since:
-                tasks.append(Task(ids.next(), f"Freeze: {f.reason}" if f.reason else "Freeze", start, end, "freeze"))
+                tasks.append(Task(ids.next(), f"Freeze: {short(f.reason)}" if f.reason else "Freeze", start, end, "freeze"))
         if tasks:
-            sections.append(Section(plan.title, tuple(tasks)))
+            sections.append(Section(short(plan.title), tuple(tasks)))
     rows.sort(key=lambda r: (r.first_day, r.plan.label, r.phase))
     return CalendarPage(day(analysis.as_of), Gantt("Release calendar", tuple(sections), as_of_marker(analysis.as_of, sections)),
                         tuple(rows), tuple(freezes), tuple(undated))
@@ -289,7 +289,7 @@ def pending_approvals(analysis: Analysis, people: Directory) -> ApprovalsPage:
             starts = [p.context.times[pid].first_day for pid in a.before]
             known = sorted(d for d in starts if d is not None)
             groups[a.approver].append(PendingApproval(
-                _plan_ref(p, f"approval-{a.id}"), a.name, status_icon("expired" if lapsed else a.status),
+                _plan_ref(p, f"approval-{a.id}"), short(a.name), status_icon("expired" if lapsed else a.status),
                 f"granted, expired on {a.expires_on}: renew" if lapsed else label(a.status),
                 ", ".join(names[pid] for pid in a.before),
                 day(known[0]) if known else "", covers_text(a.covers),
@@ -311,7 +311,7 @@ def open_dependencies(analysis: Analysis, people: Directory) -> DependenciesPage
                 continue  # delivered, or needed only by finished phases: history
             overdue = d.needed_by is not None and d.needed_by < analysis.as_of
             groups[d.owner or ""].append(OpenDependency(
-                _plan_ref(p, "dependencies"), d.name, label(d.criticality or ""), day(d.needed_by),
+                _plan_ref(p, "dependencies"), short(d.name), label(d.criticality or ""), day(d.needed_by),
                 ", ".join(names[x] for x in d.needed_for), label(d.status), overdue, d.fallback or "",
             ))
     ordered = sorted(groups.items(), key=lambda item: (item[0] == "", people.name(item[0]).lower()))
@@ -349,21 +349,21 @@ def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntr
         name(plan.owner, ref, "Owns the plan", "owns")
         for d in plan.dependencies:
             if d.owner and (d.status == "done" or not p.decision.history(d.needed_for)):
-                name(d.owner, _plan_ref(p, "dependencies"), f"Delivers dependency: {d.name}", "owns")
+                name(d.owner, _plan_ref(p, "dependencies"), f"Delivers dependency: {short(d.name)}", "owns")
         for s in plan.safeguards:
             if s.owner:
-                name(s.owner, _plan_ref(p, "safeguards"), f"Runs safeguard: {s.name}", "owns")
+                name(s.owner, _plan_ref(p, "safeguards"), f"Runs safeguard: {short(s.name)}", "owns")
         for c in plan.validation:
             if c.owner:
-                name(c.owner, _plan_ref(p, "validation"), f"Runs check: {c.check}", "owns")
+                name(c.owner, _plan_ref(p, "validation"), f"Runs check: {short(c.check)}", "owns")
         if plan.integration:
             for sys in plan.integration.systems:
                 if sys.owner:
-                    name(sys.owner, _plan_ref(p, "integration"), f"Owns system: {sys.name}", "owns")
+                    name(sys.owner, _plan_ref(p, "integration"), f"Owns system: {short(sys.name)}", "owns")
         for a in plan.approvals:
             if a.status != "granted" and p.decision.history(a.before):
                 continue  # never decided, and no longer needed
-            name(a.approver, _plan_ref(p, "approvals"), f"Approves: {a.name} ({label(a.status)})", "approves")
+            name(a.approver, _plan_ref(p, "approvals"), f"Approves: {short(a.name)} ({label(a.status)})", "approves")
         for w in plan.waivers:
             name(w.approved_by, _plan_ref(p, "completeness"), f"Accepted a waiver of {w.rule}", "approves")
         if plan.authority:
@@ -372,7 +372,7 @@ def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntr
                 for ident in who:
                     name(ident, _plan_ref(p, "authority"), f"May {action}", "authorises")
         if plan.support:
-            runbook_ref = Ref(plan.title, runbook_path(plan.id), "escalation")
+            runbook_ref = Ref(short(plan.title), runbook_path(plan.id), "escalation")
             if plan.support.incident_owner:
                 name(plan.support.incident_owner, runbook_ref, "Owns incidents", "escalation")
             for level in plan.support.escalation:
@@ -380,12 +380,12 @@ def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntr
         if plan.rollback:
             for t in plan.rollback.triggers:
                 if t.decided_by:
-                    name(t.decided_by, Ref(plan.title, runbook_path(plan.id), "triggers"),
-                         f"Decides: {t.symptom}", "runbook")
+                    name(t.decided_by, Ref(short(plan.title), runbook_path(plan.id), "triggers"),
+                         f"Decides: {short(t.symptom)}", "runbook")
             for n, step in enumerate(plan.rollback.steps, start=1):
                 if step.owner:
-                    name(step.owner, Ref(plan.title, runbook_path(plan.id), "steps"),
-                         f"Step {n}: {step.do}", "runbook")
+                    name(step.owner, Ref(short(plan.title), runbook_path(plan.id), "steps"),
+                         f"Step {n}: {short(step.do)}", "runbook")
 
     pages = []
     for kind, entries in (("person", site.people), ("team", site.teams), ("role", site.roles)):
@@ -423,7 +423,7 @@ def navigation(analysis: Analysis) -> tuple[NavItem, ...]:
     groups: dict[str, list[NavItem]] = defaultdict(list)
     for p in sorted(analysis.plans, key=lambda p: p.context.plan.title.lower()):
         plan = p.context.plan
-        groups[p.loaded.group].append(NavItem(plan.title, children=(
+        groups[p.loaded.group].append(NavItem(short(plan.title), children=(
             NavItem("Plan", plan_path(plan.id)), NavItem("Rollback runbook", runbook_path(plan.id)),
         )))
     plan_items = list(groups.pop("", []))
