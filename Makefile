@@ -13,7 +13,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PLANGEN_CACHE := $(CURDIR)/.cache/plangen
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test docs browser clean
+.PHONY: site test docs docs-site browser clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) browser
 # Regenerate docs/rules.md from the rule registry (a test fails when it drifts).
 docs: $(STAMP)
 	$(BIN)/plangen lint --list-rules > docs/rules.md
+
+# The project's own documentation (docs/, mkdocs.yml) into build/docs/.
+docs-site: $(STAMP)
+	$(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) dist build site site-src .cache .pytest_cache .hypothesis
