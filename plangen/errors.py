@@ -37,6 +37,11 @@ def format_path(path: Sequence[PathPart]) -> str:
     return out
 
 
+def plural(n: int, word: str) -> str:
+    """'1 day', '3 days': counts in messages and on pages."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 NAME_LIMIT = 80
 # Characters a page writes as entities (see render/escape.py): Python-Markdown
 # spends on each about what it spends on a line of text, so a reference may

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import click
 
-from plangen.errors import UNPRINTABLE, Finding, printable, printable_block
+from plangen.errors import UNPRINTABLE, Finding, plural, printable, printable_block  # noqa: F401  (plural: for the commands)
 
 
 def _text(f: Finding) -> str:
@@ -88,5 +88,3 @@ def say(message: str) -> None:
     click.echo(printable_block(message), err=True)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -64,7 +64,12 @@ class Who:
         one holds; "" for a person or a team with no members listed."""
         if self.kind == "person":
             return ""
-        return ", ".join(self.people) or ("nobody" if self.kind == "role" else "")
+        return ", ".join(self.people) or ("nobody" if self.unheld else "")
+
+    @property
+    def unheld(self) -> bool:
+        """A role no one holds: whatever waits on it cannot happen."""
+        return self.kind == "role" and not self.people
 
 
 _FOLDERS = {"person": "people", "team": "teams", "role": "roles"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from plangen.errors import short
+from plangen.errors import plural, short
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.decision import Blocker, PhaseDecision
 from plangen.views.base import Directory, Ref, Who, day, percent, plan_path
@@ -61,10 +61,6 @@ class DecisionCard:
     slips: tuple[str, ...]  # "Pilot: late to start by 5 days"
 
 
-def days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def verdict_word(d: PhaseDecision) -> str:
     """A phase's go/no-go when judged, else its outcome, in words."""
     if d.go is not None:
@@ -81,9 +77,9 @@ def verdict_text(d: PhaseDecision) -> str:
 
 def schedule_text(d: PhaseDecision) -> str:
     if d.schedule == "late to start":
-        return f"late to start by {days(d.slip_days)}"
+        return f"late to start by {plural(d.slip_days, 'day')}"
     if d.schedule == "overrunning":
-        return f"overrunning by {days(d.slip_days)}"
+        return f"overrunning by {plural(d.slip_days, 'day')}"
     return d.schedule or ""
 
 
@@ -91,7 +87,7 @@ def when_text(day_: date | None, as_of: date) -> str:
     if day_ is None:
         return ""
     n = (day_ - as_of).days
-    return "today" if n == 0 else f"in {days(n)}" if n > 0 else f"{days(-n)} late"
+    return "today" if n == 0 else f"in {plural(n, 'day')}" if n > 0 else f"{plural(-n, 'day')} late"
 
 
 def _over(status: str, rolled_back: list[str]) -> str:

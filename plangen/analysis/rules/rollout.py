@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from plangen.analysis.context import PlanContext
 from plangen.analysis.registry import Hit, rule
+from plangen.errors import plural
 
 
 @rule(
@@ -80,12 +81,10 @@ def schedule_slip(ctx: PlanContext) -> Iterator[Hit]:
         d = ctx.decision.phases[phase.id]
         if d.schedule == "late to start":
             yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' was to start on {d.since} and is still "
-                      f"{phase.status}: {_days(d.slip_days)} late")
+                      f"{phase.status}: {plural(d.slip_days, 'day')} late")
         elif d.schedule == "overrunning":
             end = ctx.times[phase.id].last_day
             yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' was to end on {end} and is still "
-                      f"{phase.status}: {_days(d.slip_days)} over")
+                      f"{phase.status}: {plural(d.slip_days, 'day')} over")
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
