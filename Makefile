@@ -32,9 +32,11 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
-# Regenerate docs/rules.md from the rule registry (a test fails when it drifts).
+# Regenerate docs/rules.md from the rule registry and docs/reference.md from
+# the models (a test fails when either drifts).
 docs: $(STAMP)
 	$(BIN)/plangen lint --list-rules > docs/rules.md
+	$(BIN)/plangen schema --markdown > docs/reference.md
 
 # The project's own documentation (docs/, mkdocs.yml) into build/docs/.
 docs-site: $(STAMP)

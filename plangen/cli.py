@@ -305,7 +305,9 @@ def new(plan_id: str, strategy: str, risk: str, owner: str | None, plans: Path, 
 @cli.command()
 @click.option("--site", "kind", flag_value="site", help="Print the schema of site_config/site.yaml instead.")
 @click.option("--plan", "kind", flag_value="plan", default=True, hidden=True)
-def schema(kind: str) -> None:
+@click.option("--markdown", is_flag=True,
+              help="Print the reference of both files as a Markdown page (docs/reference.md) instead.")
+def schema(kind: str, markdown: bool) -> None:
     """Print the JSON Schema of a plan, for editors and other tools.
 
     Save it and point your editor at it with a first line in each plan:
@@ -313,10 +315,15 @@ def schema(kind: str) -> None:
     \b
       plangen schema > plan.schema.json
       # yaml-language-server: $schema=../plan.schema.json
+
+    With --markdown, print a table of keys per object, for plans and
+    site.yaml, as one Markdown page (make docs saves it as docs/reference.md).
     """
     from plangen.commands import schema as command
 
-    command.run(kind)
+    if markdown and kind == "site":
+        raise click.UsageError("--markdown covers both plans and site.yaml; leave out --site")
+    command.run(kind, markdown)
 
 
 def _terminate(signum: int, frame: Any) -> None:
