@@ -200,7 +200,7 @@ def build(paths: tuple[Path, ...], site_config: Path | None, out: Path, strict: 
 
     Everything is read and checked first; if anything is invalid, nothing is
     written and the previous site stays as it was. The site needs no
-    internet: Mermaid is bundled (fetched once with npm into a cache).
+    internet: Mermaid ships inside the package, and no page loads a CDN.
 
     \b
     Examples:
