@@ -1,0 +1,156 @@
+"""plangen at portfolio scale: every stage, timed against its floor, in one run.
+
+Run: .venv/bin/python bench/portfolio.py [N ...] [--repeat R] [--write]
+     (default N: 10 100 1000; R: 2)
+
+For each N it generates a plan set (the example plans under new ids and
+titles, spread over 10 folders, with their shared directory) and measures,
+each in a process of its own, wall time and peak memory of:
+
+- validate, lint, render (Markdown only), build (the whole site);
+- bare: `mkdocs build` of the pages `plangen render` wrote, the cost of MkDocs
+  + Material alone;
+- floor: parsing the same YAML with the C loader and writing as many bytes as
+  render writes, the least any tool must do;
+- rebuild: `plangen build` into the existing site after editing one plan.
+
+build and bare alternate (R times each) and the medians are reported, so a
+busy neighbour slows both alike. The ratios are the targets of
+docs/performance.md; `--write` puts the table there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+AS_OF = "2026-11-22"
+START, END = "<!-- bench/portfolio.py: start -->", "<!-- bench/portfolio.py: end -->"
+
+FLOOR = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+out = Path(sys.argv[3])
+out.mkdir()
+(out / "bytes").write_bytes(b"x" * int(sys.argv[2]))
+"""
+
+
+def generate(count: int, root: Path) -> None:
+    """`count` plans made from the examples, under new ids and titles."""
+    sources = sorted((REPO / "plans").rglob("*.yaml"))
+    shutil.copytree(REPO / "site_config", root / "site_config",
+                    ignore=shutil.ignore_patterns("mkdocs.base.yml", "assets", "overrides"))
+    for i in range(count):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        text = re.sub(r"^id: .*\n", "", text, flags=re.M)
+        title = re.search(r"^title: (.*)$", text, flags=re.M)
+        name = yaml.safe_load(title.group(1)) if title else "Plan"
+        text = text.replace(title.group(0), f"title: {json.dumps(f'{name} ({i:04d})')}", 1) if title else text
+        path = root / "plans" / f"group-{i % 10}" / f"plan-{i:04d}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def timed(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds and peak memory (MB) of one command in a process of its own."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):  # lint exits 1 on readiness errors
+        raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def plangen(*args: str) -> list[str]:
+    dated = () if args[0] == "validate" else ("--as-of", AS_OF)  # validate does not judge dates
+    return [sys.executable, "-m", "plangen", *args, *dated]
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure(count: int, repeat: int) -> dict[str, tuple[float, float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        generate(count, root)
+        out: dict[str, tuple[float, float]] = {}
+        out["validate"] = timed(plangen("validate"), root)
+        out["lint"] = timed(plangen("lint"), root)
+        out["render"] = timed(plangen("render", "--out", "site-src"), root)
+        written = folder_bytes(root / "site-src")
+        out["floor"] = timed([sys.executable, "-c", FLOOR, "plans", str(written), "floor-out"], root)
+        builds, bares = [], []
+        for i in range(repeat):  # alternating, so both see the same machine
+            builds.append(timed(plangen("build", "--out", f"site-{i}"), root))
+            bares.append(timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "site-src/mkdocs.yml",
+                                "-d", str(root / f"bare-{i}")], root))
+        out["build"] = (statistics.median(t for t, _ in builds), max(m for _, m in builds))
+        out["bare"] = (statistics.median(t for t, _ in bares), max(m for _, m in bares))
+        edited = root / "plans" / "group-0" / "plan-0000.yaml"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("\ntitle: \"", "\ntitle: \"Edited ", 1),
+                          encoding="utf-8")
+        out["rebuild"] = timed(plangen("build", "--out", "site-0"), root)
+        out["plans"] = (float(count), float(folder_bytes(root / "plans")))
+        return out
+
+
+def table(results: dict[int, dict[str, tuple[float, float]]]) -> str:
+    stages = ("validate", "lint", "render", "floor", "build", "bare", "rebuild")
+    lines = ["| stage | " + " | ".join(f"{n} plans" for n in results) + " |",
+             "|---|" + "---|" * len(results)]
+    for stage in stages:
+        cells = [f"{r[stage][0]:.1f} s, {r[stage][1]:.0f} MB" for r in results.values()]
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+    ratios = (("build / bare (target < 1.0)", "build", "bare"), ("render / floor (target <= 3)", "render", "floor"),
+              ("rebuild / build (target <= 0.05)", "rebuild", "build"))
+    for name, a, b in ratios:
+        lines.append(f"| {name} | " + " | ".join(f"{r[a][0] / r[b][0]:.2f}" for r in results.values()) + " |")
+    machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+    return "\n".join(lines) + f"\n\nMeasured on {time.strftime('%Y-%m-%d')} ({machine}); medians of the alternating runs.\n"
+
+
+def write(text: str) -> None:
+    page = REPO / "docs" / "performance.md"
+    current = page.read_text(encoding="utf-8")
+    if START in current:
+        before, rest = current.split(START, 1)
+        after = rest.split(END, 1)[1]
+        current = before + START + "\n" + text + END + after
+    else:
+        current += f"\n## Portfolio scale\n\n{START}\n{text}{END}\n"
+    page.write_text(current, encoding="utf-8")
+
+
+def main(argv: list[str]) -> None:
+    repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 2
+    counts = [int(a) for i, a in enumerate(argv) if a.isdigit() and (i == 0 or argv[i - 1] != "--repeat")]
+    results = {}
+    for count in counts or [10, 100, 1000]:
+        print(f"bench: {count} plans...", file=sys.stderr, flush=True)
+        results[count] = measure(count, repeat)
+    text = table(results)
+    print(text)
+    if "--write" in argv:
+        write(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
