@@ -194,13 +194,15 @@ def diff(base: str, head: str | None, site_config: Path | None, fmt: str, as_of:
 @click.option("--strict", is_flag=True, help="Fail on readiness errors and on any MkDocs warning.")
 @_AS_OF
 @click.option("--offline", is_flag=True, help="A site that works from file:// (search included), e.g. on a share.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or status lines; problems are still printed.")
 def build(paths: tuple[Path, ...], site_config: Path | None, out: Path, strict: bool, as_of: Any,
-          offline: bool) -> None:
+          offline: bool, quiet: bool) -> None:
     """Build the plan site with MkDocs + Material into --out.
 
     Everything is read and checked first; if anything is invalid, nothing is
     written and the previous site stays as it was. The site needs no
     internet: Mermaid ships inside the package, and no page loads a CDN.
+    Progress shows as bars on a terminal, as a line per quarter in logs.
 
     \b
     Examples:
@@ -211,7 +213,7 @@ def build(paths: tuple[Path, ...], site_config: Path | None, out: Path, strict: 
     from plangen.commands import build as command
 
     raise SystemExit(command.run(list(paths), site_config, out, strict=strict,
-                                 as_of=as_of.date() if as_of else None, offline=offline))
+                                 as_of=as_of.date() if as_of else None, offline=offline, quiet=quiet))
 
 
 @cli.command()
@@ -221,7 +223,9 @@ def build(paths: tuple[Path, ...], site_config: Path | None, out: Path, strict: 
               help="Folder for mkdocs.yml and docs/.")
 @_AS_OF
 @click.option("--offline", is_flag=True, help="Configure the output for a file:// site.")
-def render(paths: tuple[Path, ...], site_config: Path | None, out: Path, as_of: Any, offline: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress or status lines; problems are still printed.")
+def render(paths: tuple[Path, ...], site_config: Path | None, out: Path, as_of: Any, offline: bool,
+           quiet: bool) -> None:
     """Write the site's Markdown pages and mkdocs.yml without building them.
 
     The output builds with `mkdocs build -f OUT/mkdocs.yml`, and with Zensical.
@@ -229,7 +233,7 @@ def render(paths: tuple[Path, ...], site_config: Path | None, out: Path, as_of: 
     from plangen.commands import render as command
 
     raise SystemExit(command.run(list(paths), site_config, out, as_of=as_of.date() if as_of else None,
-                                 offline=offline))
+                                 offline=offline, quiet=quiet))
 
 
 @cli.command()

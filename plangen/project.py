@@ -7,7 +7,7 @@ every problem at once. Nothing here writes.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,12 +183,14 @@ def _explain_file_name_id(finding: Finding, stem: str) -> Finding:
     )
 
 
-def load_project(paths: Sequence[Path] | None = None, site_config: Path | None = None) -> Project:
+def load_project(paths: Sequence[Path] | None = None, site_config: Path | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> Project:
     """Load, validate and cross-check every plan and the site config.
 
     `paths` default to plans/ and site_config/ in the working folder. The
     directory of people, teams and roles comes from a site.yaml among the
     paths, else from `site_config`, else from ./site_config/site.yaml.
+    `progress(stage, done, total)` hears of each plan read.
     """
     if not paths:
         paths = [p for p in (DEFAULT_PLANS, DEFAULT_SITE_CONFIG) if p.exists()]
@@ -219,7 +221,7 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     directory = None if site_path and site is None else Directory.of(site, display_name(site_path) if site_path else None)
 
     plans: list[LoadedPlan] = []
-    for path, group in plan_files:
+    for done, (path, group) in enumerate(plan_files, 1):
         loaded, _, plan_findings = load_plan(path, group)
         if loaded is not None:
             checked = check_plan(loaded.doc, loaded.plan, directory)
@@ -230,6 +232,8 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
             if not any(f.severity == "error" for f in checked):
                 plans.append(loaded)
         findings += plan_findings
+        if progress:
+            progress("reading plans", done, len(plan_files))
     duplicates = _duplicate_plan_ids(plans)
     findings += duplicates
     clashing = {f.file for f in duplicates}

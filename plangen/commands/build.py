@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
-from plangen.commands.report import emit, plural, say
+from plangen.commands.report import Progress, emit, plural, say
 from plangen.errors import PlangenError
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine
@@ -42,12 +42,14 @@ def disk_errors(out: Path) -> Iterator[None]:
 
 
 def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool, as_of: date | None,
-        offline: bool) -> int:
+        offline: bool, quiet: bool = False) -> int:
     with disk_errors(out):
         check_output(out, protected=protected(), inside=sources(paths, site_config))
-    say("plangen: reading and checking plans...")
-    result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict)
+    progress = Progress(quiet=quiet)
+    progress.say("plangen: reading and checking plans...")
+    result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict, progress=progress)
     if not isinstance(result, Generated):
+        progress.close()
         emit(result, "text")
         reason = "errors" if not strict else "errors (--strict also stops on readiness errors)"
         say(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})")
@@ -57,10 +59,12 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
     epoch = int(datetime.combine(day, time(), timezone.utc).timestamp())  # the same input, the same bytes
     with disk_errors(out), staging(out) as stage:
         write_tree(stage / "src", result.files)
-        say(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...")
-        warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch)
+        progress.say(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...")
+        warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch,
+                                progress=progress)
+        progress.close()
         for message in warnings:
             say(f"mkdocs: {message}")
         publish(stage / "site", out)
-    say(f"plangen: site written to {out} (as of {day})")
+    progress.say(f"plangen: site written to {out} (as of {day})")
     return 0

@@ -4,6 +4,7 @@ file is written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,10 +43,11 @@ def judge_day(as_of: date | None) -> date:
 
 
 def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None, offline: bool,
-             strict: bool, templates: Path | None = None, assets: bool = True) -> Generated | list[Finding]:
+             strict: bool, templates: Path | None = None, assets: bool = True,
+             progress: Callable[[str, int, int], None] | None = None) -> Generated | list[Finding]:
     """Everything a build writes, or the findings that stop it. Without
     `assets`, the static files (stylesheets, Mermaid) are left out."""
-    project = load_project(paths, site_config)
+    project = load_project(paths, site_config, progress)
     analysis = analyse(project, judge_day(as_of))
     stop = [f for f in analysis.findings if f.severity == "error"]
     if strict:  # validation warnings (text YAML dropped as a comment) stop a strict build too
@@ -63,7 +65,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     config = mkdocs_config(load_yaml(base_dir / "mkdocs.base.yml"), views,
                            load_yaml(user_yml) if user_yml.is_file() else None, offline=offline, mermaid_cdn=cdn)
     env = make_env(templates or USER_TEMPLATES, builtin("templates"), markdown_extensions(config))
-    pages = render_pages(views, env)
+    pages = render_pages(views, env, progress)
 
     files: dict[str, bytes | str] = {"mkdocs.yml": dump(config)}
     files.update({f"docs/{path}": text for path, text in pages.items()})

@@ -7,14 +7,17 @@ from pathlib import Path
 
 from plangen.commands.build import disk_errors, protected, sources
 from plangen.commands.pipeline import Generated, generate
-from plangen.commands.report import emit, plural, say
+from plangen.commands.report import Progress, emit, plural, say
 from plangen.site.writer import check_output, publish, staging, write_tree
 
 
-def run(paths: list[Path], site_config: Path | None, out: Path, *, as_of: date | None, offline: bool) -> int:
+def run(paths: list[Path], site_config: Path | None, out: Path, *, as_of: date | None, offline: bool,
+        quiet: bool = False) -> int:
     with disk_errors(out):
         check_output(out, protected=protected(), inside=sources(paths, site_config))
-    result = generate(paths, site_config, as_of=as_of, offline=offline, strict=False)
+    progress = Progress(quiet=quiet)
+    result = generate(paths, site_config, as_of=as_of, offline=offline, strict=False, progress=progress)
+    progress.close()
     if not isinstance(result, Generated):
         emit(result, "text")
         say(f"plangen: {plural(len(result), 'error')}; nothing was written")
@@ -22,6 +25,6 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, as_of: date |
     with disk_errors(out), staging(out) as stage:
         write_tree(stage / "out", result.files)
         publish(stage / "out", out)
-    say(f"plangen: {plural(len(result.files) - 1, 'file')} and mkdocs.yml written to {out}; "
+    progress.say(f"plangen: {plural(len(result.files) - 1, 'file')} and mkdocs.yml written to {out}; "
                f"build them with: mkdocs build -f {out / 'mkdocs.yml'}")
     return 0

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -88,3 +91,47 @@ def say(message: str) -> None:
     click.echo(printable_block(message), err=True)
 
 
+
+
+class Progress:
+    """How far a long command has got, on stderr: a bar on a terminal, a
+    line per quarter in a log (CI) for stages of at least LOG_FROM items,
+    nothing with --quiet. Called as progress(stage, done, total) by the
+    layers that do the work, which know nothing of terminals."""
+
+    LOG_FROM = 100  # a log line per quarter is noise for a small site
+
+    def __init__(self, *, quiet: bool = False) -> None:
+        tty = sys.stderr.isatty() and not os.environ.get("CI")
+        self.mode = "off" if quiet else ("bar" if tty else "lines")
+        self._stage = ""
+        self._bar: Any = None
+        self._quarter = -1
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.mode == "off" or total <= 0:
+            return
+        if stage != self._stage:
+            self.close()
+            self._stage, self._quarter = stage, -1
+            if self.mode == "bar":
+                self._bar = click.progressbar(length=total, label=f"plangen: {stage}", file=sys.stderr)
+                self._bar.__enter__()
+        if self._bar is not None:
+            self._bar.update(done - self._bar.pos)
+        elif total >= self.LOG_FROM and done * 4 // total > self._quarter:
+            self._quarter = done * 4 // total
+            say(f"plangen: {stage}: {done}/{total}")
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+        self._stage = ""
+
+    def say(self, message: str) -> None:
+        """A status line, unless quiet."""
+        if self.mode != "off":
+            say(message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -10,16 +12,19 @@ from plangen.render.mermaid import FENCE_OPEN
 from plangen.views.site import SiteViews
 
 
-def render_pages(views: SiteViews, env: SandboxedEnvironment) -> dict[str, str]:
+def render_pages(views: SiteViews, env: SandboxedEnvironment,
+                 progress: Callable[[str, int, int], None] | None = None) -> dict[str, str]:
     """Every page of the site as Markdown, keyed by its docs-relative path."""
     pages = {}
-    for page in views.pages:
+    for done, page in enumerate(views.pages, 1):
         try:
             template = env.get_template(page.template)
             pages[page.path] = _mark_diagrams(template.render(page=page.view, page_path=page.path, site=views))
         except TemplateError as exc:
             raise PlangenError(_template_message(exc, page.template),
                                "fix the template, or delete it to use the built-in one") from None
+        if progress:
+            progress("writing pages", done, len(views.pages))
     return pages
 
 

@@ -41,7 +41,27 @@ def _source_date(epoch: int | None) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None) -> list[str]:
+def _progress_plugin(progress: Callable[[str, int, int], None]) -> Any:
+    """A MkDocs plugin that reports each page as it is built."""
+    from mkdocs.plugins import BasePlugin
+
+    class Progress(BasePlugin):  # type: ignore[type-arg]
+        total = done = 0
+
+        def on_files(self, files: Any, **_: Any) -> Any:
+            self.total = len(files.documentation_pages())
+            return files
+
+        def on_post_page(self, output: str, **_: Any) -> str:
+            self.done += 1
+            progress("building pages", self.done, self.total)
+            return output
+
+    return Progress()
+
+
+def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None,
+          progress: Callable[[str, int, int], None] | None = None) -> list[str]:
     """Build the site; returns MkDocs' warnings. With `strict`, any warning fails."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -56,6 +76,8 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
         # it raw in most places; marked as markup, the places that escape it
         # (the logo's title attribute) do not escape it twice.
         config["site_name"] = Markup(config["site_name"])
+        if progress:
+            config.plugins["plangen-progress"] = _progress_plugin(progress)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             with _source_date(epoch):
