@@ -19,7 +19,7 @@ from plangen.load import FORBIDDEN, describe_char
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 DIRECTORY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
-DURATION_PATTERN = r"^[0-9]{1,6}[mhdw]$"
+DURATION_PATTERN = r"^[0-9]{1,6}[smhdw]$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 # Bounds that keep every derived date computable and every page's cost
@@ -47,7 +47,7 @@ _SLUG = re.compile(SLUG_PATTERN)
 _DIRECTORY_ID = re.compile(DIRECTORY_ID_PATTERN)
 _DURATION = re.compile(DURATION_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
-_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+_UNITS = {"s": timedelta(seconds=1), "m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 
 
 class StrictModel(BaseModel):
@@ -129,7 +129,7 @@ def check_duration(value: str) -> str:
     if not _DURATION.fullmatch(value):
         raise _error(
             "plangen_duration",
-            "{value} is not a duration: expected a whole number and a unit m, h, d or w",
+            "{value} is not a duration: expected a whole number and a unit s, m, h, d or w",
             value=quote(value),
         )
     if duration_delta(value) > MAX_DURATION:

@@ -17,6 +17,7 @@ from plangen.model.explain import did_you_mean
 from plangen.model.plan import Plan
 from plangen.model.base import MAX_DAY
 from plangen.model.schedule import OUT_OF_RANGE, find_cycle, phase_times
+from plangen.model.versions import check_version
 from plangen.model.site import SiteConfig
 
 
@@ -117,8 +118,10 @@ def plan_ids(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
 
 def check_plan(doc: Document, plan: Plan, directory: Directory | None) -> list[Finding]:
     """All cross-checks of one plan; `directory` None skips the "who" checks."""
-    findings: list[Finding] = list(_unique_ids(doc, plan))
-    clashes = bool(findings)
+    findings: list[Finding] = check_version(doc, plan)
+    ids = list(_unique_ids(doc, plan))
+    clashes = bool(ids)
+    findings += ids
     if directory is not None:
         findings += _who(doc, plan, directory)
     phase_findings = _phase_refs(doc, plan)

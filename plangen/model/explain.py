@@ -133,7 +133,7 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
         elif kind == "plangen_url":
             hint = "link to the page itself, like https://example.com/report"
         elif kind == "plangen_duration":
-            hint = "like 90m, 5d or 2w (minutes, hours, days, weeks)"
+            hint = "like 90m, 5d or 2w (minutes, hours, days, weeks); 40s with format plangen/v1.1"
         elif kind == "plangen_empty":
             hint = "write the value, or remove the field"
     elif kind == "missing":
@@ -163,7 +163,7 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
         if hint.startswith("expected") or not hint:
             hint = "write one of the values listed, in lower case"
         if name == "format":
-            hint = f"this version of plangen reads {', '.join(expected)} plans"
+            hint = f"this version of plangen reads {' and '.join(expected)} plans"
     elif kind == "finite_number":
         message = f"expected a finite number, got {_show(value)}"
         hint = "write digits only, e.g. 10 or 12.5"

@@ -13,7 +13,8 @@ from pydantic import Field
 
 from plangen.model.base import Day, Duration, Items, LongText, Number, Percent, Slug, StrictModel, Text, Url, Who
 
-FORMAT = "plangen/v1"
+V1, V1_1 = "plangen/v1", "plangen/v1.1"
+FORMAT = V1_1  # the newest; every plangen/v1 plan is also a valid plangen/v1.1 plan
 
 RuleId = Literal[
     "rollback-triggers",
@@ -125,7 +126,7 @@ class Phase(StrictModel):
     end: Day | None = None
     """Last day. Give `end` or `duration`, not both."""
     duration: Duration | None = None
-    """How long the phase runs: a whole number and m, h, d or w (90m, 5d, 1w)."""
+    """How long the phase runs: a whole number and m, h, d or w (90m, 5d, 1w); s for seconds since 1.1."""
     status: PhaseStatus = "planned"
     """planned | active | complete | paused | rolled-back | skipped."""
     exit_criteria: Items[Text] = []
@@ -326,7 +327,7 @@ class RollbackStep(StrictModel):
     expect: Text | None = None
     """What you should see when it worked."""
     time: Duration | None = None
-    """Expected time: a whole number and m, h, d or w."""
+    """Expected time: a whole number and m, h, d or w; s for seconds since 1.1."""
 
 
 class Message(StrictModel):
@@ -372,7 +373,7 @@ class Escalation(StrictModel):
     team: Who
     """Person, team or role at this level."""
     respond_within: Duration | None = None
-    """Response time: a whole number and m, h, d or w."""
+    """Response time: a whole number and m, h, d or w; s for seconds since 1.1."""
     contact: Text | None = None
     """How to reach them, e.g. pagerduty:ml-oncall."""
 
@@ -426,10 +427,10 @@ class Waiver(StrictModel):
 
 
 class Plan(StrictModel):
-    """A deployment plan (format plangen/v1)."""
+    """A deployment plan (format plangen/v1 or plangen/v1.1)."""
 
-    format: Literal["plangen/v1"]
-    """Always plangen/v1."""
+    format: Literal["plangen/v1", "plangen/v1.1"]
+    """plangen/v1, or plangen/v1.1 to use what 1.1 adds (durations in seconds)."""
     id: Slug
     """Plan id; defaults to the file name without .yaml. Unique across plans."""
     title: Text

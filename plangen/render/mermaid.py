@@ -45,18 +45,30 @@ def flowchart_source(chart: Flowchart) -> str:
     return "\n".join(lines)
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if (moment.hour, moment.minute) != (0, 0) else moment.strftime("%Y-%m-%d")
+# Mermaid parses every date of a gantt with its one dateFormat: each moment
+# is written in that format, at the precision the chart needs.
+_PRECISION = {"day": ("YYYY-MM-DD", "%Y-%m-%d"), "minute": ("YYYY-MM-DD HH:mm", "%Y-%m-%d %H:%M"),
+              "second": ("YYYY-MM-DD HH:mm:ss", "%Y-%m-%d %H:%M:%S")}
+
+
+def _precision(moments: list[datetime]) -> str:
+    if any(m.second for m in moments):
+        return "second"
+    return "minute" if any(m.time() != datetime.min.time() for m in moments) else "day"
 
 
 def gantt_source(chart: Gantt) -> str:
-    hours = any(t.start.time() != datetime.min.time() or t.end.time() != datetime.min.time()
-                for s in chart.sections for t in s.tasks)
     tasks = [t for s in chart.sections for t in s.tasks]
-    interval, axis = _ticks(min(t.start for t in tasks), max(t.end for t in tasks), hours) if tasks else ("", "%d %b")
+    precision = _precision([m for t in tasks for m in (t.start, t.end)])
+    date_format, pattern = _PRECISION[precision]
+
+    def when(moment: datetime) -> str:
+        return moment.strftime(pattern)
+
+    interval, axis = _ticks(min(t.start for t in tasks), max(t.end for t in tasks),
+                            precision != "day") if tasks else ("", "%d %b")
     # The viewer's clock is not the build date: the as-of line is drawn as a marker instead.
-    lines = ["gantt", f"    dateFormat {'YYYY-MM-DD HH:mm' if hours else 'YYYY-MM-DD'}",
-             f"    axisFormat {axis}", "    todayMarker off"]
+    lines = ["gantt", f"    dateFormat {date_format}", f"    axisFormat {axis}", "    todayMarker off"]
     if interval:
         lines.append(f"    tickInterval {interval}")
     for section in chart.sections:
@@ -64,10 +76,10 @@ def gantt_source(chart: Gantt) -> str:
             continue
         lines.append(f"    section {mermaid_label(section.label, gantt=True)}")
         for task in section.tasks:
-            lines.append(f"    {_task_text(task.label)} :{_TAGS[task.status]}{task.id}, {_when(task.start)}, "
-                         f"{_when(task.end)}")
+            lines.append(f"    {_task_text(task.label)} :{_TAGS[task.status]}{task.id}, {when(task.start)}, "
+                         f"{when(task.end)}")
     if chart.marker is not None:
-        lines.append(f"    {_task_text(chart.marker.label)} :vert, asof, {_when(chart.marker.at)}, 0d")
+        lines.append(f"    {_task_text(chart.marker.label)} :vert, asof, {when(chart.marker.at)}, 0d")
     return "\n".join(lines)
 
 
@@ -113,6 +125,13 @@ def flowchart_table(chart: Flowchart) -> str:
     rows = ["| # | Step | Leads to |", "|--:|---|---|"]
     rows += [f"| {number[n.id]} | {md_cell(n.label)} | {', '.join(leads[n.id]) or ' '} |" for n in chart.nodes]
     return "\n".join(rows)
+
+
+def _when(moment: datetime) -> str:
+    """A moment for people: the day, with the time only when it has one."""
+    if moment.second:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.strftime("%Y-%m-%d %H:%M") if moment.time() != datetime.min.time() else moment.strftime("%Y-%m-%d")
 
 
 def _last(end: datetime) -> str:

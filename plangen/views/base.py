@@ -177,13 +177,13 @@ def runbook_path(plan_id: str) -> str:
 
 
 def human_duration(delta: timedelta) -> str:
-    """timedelta -> '1 h 25 min', '3 d', '2 w 1 d' (the largest units that fit)."""
-    minutes = int(delta.total_seconds() // 60)
+    """timedelta -> '1 h 25 min', '3 d', '2 w 1 d', '1 min 30 s' (the largest units that fit)."""
+    seconds = int(delta.total_seconds())
     parts = []
-    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60), ("min", 1)):
-        if minutes >= size:
-            parts.append(f"{minutes // size} {unit}")
-            minutes %= size
+    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        if seconds >= size:
+            parts.append(f"{seconds // size} {unit}")
+            seconds %= size
     return " ".join(parts) or "0 min"
 
 

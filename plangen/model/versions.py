@@ -1,0 +1,61 @@
+"""Which version of the format a plan needs.
+
+plangen/v1.1 adds keys and values to plangen/v1 and changes none: every v1
+plan is a valid v1.1 plan. A plan that says `format: plangen/v1` but uses
+something added in 1.1 is told so at that line, so that a plan never
+depends, unawares, on what an older plangen would reject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+from plangen.errors import FieldPath, Finding
+from plangen.load import Document
+from plangen.model.base import Duration
+from plangen.model.plan import V1, V1_1, Plan
+
+
+SINCE_1_1 = {"since": "1.1"}  # json_schema_extra of a field added in 1.1: Field(json_schema_extra=SINCE_1_1)
+
+
+def _values(model: BaseModel, path: FieldPath = ()) -> Iterator[tuple[FieldPath, Any, Any]]:
+    """Every value set in a model, with its path (YAML keys) and the field's annotation and info."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None or value == [] or value == {}:
+            continue
+        here = (*path, info.alias or name)
+        yield here, info, value
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        if isinstance(value, BaseModel):
+            yield from _values(value, here)
+        for key, item in items:
+            if isinstance(item, BaseModel):
+                yield from _values(item, (*here, key))
+
+
+def _is_duration(annotation: Any) -> bool:
+    return annotation == Duration or any(_is_duration(a) for a in get_args(annotation))
+
+
+def newer_than_v1(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
+    """What a plan uses that plangen/v1 does not have, and where."""
+    for path, info, value in _values(plan):
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("since") == "1.1":
+            yield path, f"`{path[-1]}`"
+        elif isinstance(value, str) and value.endswith("s") and _is_duration(info.annotation):
+            yield path, f"a duration in seconds ({value})"
+
+
+def check_version(doc: Document, plan: Plan) -> list[Finding]:
+    if plan.format != V1:
+        return []
+    return [
+        doc.finding(path, f"{what} needs format {V1_1}",
+                    f"write `format: {V1_1}` on the first line: every {V1} plan is also a valid {V1_1} plan")
+        for path, what in newer_than_v1(plan)
+    ]
