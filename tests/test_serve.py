@@ -42,14 +42,19 @@ def _wait_for(url: str, text: str, seconds: float) -> str:
     raise AssertionError(f"{text!r} never appeared at {url}")
 
 
+def _serve(project: Path, port: int, **env: str) -> subprocess.Popen[str]:
+    """`plangen serve` on loopback in a process of its own, its output captured."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "plangen", "serve", "--port", str(port), "--as-of", "2026-11-22"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+    )
+
+
 def test_serve_rebuilds_when_a_plan_changes(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "plangen", "serve", "--port", str(port), "--as-of", "2026-11-22"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    server = _serve(project, port)
     try:
         url = f"http://127.0.0.1:{port}/plans/invoice-risk-review/"
         _wait_for(url, "Invoice risk review assistant", 120)
@@ -77,11 +82,7 @@ def test_serve_survives_bad_config_load_and_sigterm(tmp_path: Path) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "plangen", "serve", "--port", str(port), "--as-of", "2026-11-22"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temp)},
-    )
+    server = _serve(project, port, TMPDIR=str(temp))
     try:
         url = f"http://127.0.0.1:{port}/plans/invoice-risk-review/"
         _wait_for(url, "Invoice risk review assistant", 120)
@@ -111,11 +112,7 @@ def test_held_live_reload_polls_take_a_bounded_number_of_threads(tmp_path: Path)
     bounded, and every poll, then a page, is answered."""
     project = project_copy(tmp_path)
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "plangen", "serve", "--port", str(port), "--as-of", "2026-11-22"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    server = _serve(project, port)
     polls: list[socket.socket] = []
     try:
         url = f"http://127.0.0.1:{port}/"
