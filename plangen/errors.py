@@ -43,10 +43,11 @@ def plural(n: int, word: str) -> str:
 
 
 NAME_LIMIT = 80
-# Characters a page writes as entities (see render/escape.py): Python-Markdown
-# spends on each about what it spends on a line of text, so a reference may
-# hold fewer of them than of letters.
-_SYNTAX = frozenset("&<>\\`*_[]{}|~^=:$+")
+# Characters that Markdown, its common extensions (emoji, tilde, caret, mark,
+# arithmatex) or HTML read as syntax anywhere in a line. render/escape.py
+# writes each as an entity; Python-Markdown spends on each about what it
+# spends on a line of text, so a reference may hold fewer of them than letters.
+MARKDOWN_SYNTAX = frozenset("&<>\\`*_[]{}|~^=:$+")
 SYNTAX_LIMIT = 16
 
 
@@ -59,7 +60,7 @@ def short(name: object, limit: int = NAME_LIMIT) -> str:
     text = " ".join(str(name).split())
     syntax = 0
     for i, c in enumerate(text):
-        syntax += c in _SYNTAX
+        syntax += c in MARKDOWN_SYNTAX
         if syntax > SYNTAX_LIMIT or i >= limit:
             return text[: min(i, limit - 1)].rstrip() + "…"
     return text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import chromium, open_page, serve, wait_for_diagrams  # noqa: F401  (chromium: a fixture)
+from browser_helpers import open_page, serve, wait_for_diagrams
 from conftest import REPO
 from site_helpers import AS_OF, plangen, project_copy
 
@@ -53,7 +53,7 @@ def test_seconds_show_on_the_runbook_and_the_timeline(tmp_path: Path) -> None:
     assert "40 s" in runbook
 
 
-def test_a_timeline_in_seconds_draws_every_bar(chromium, tmp_path: Path) -> None:  # noqa: F811
+def test_a_timeline_in_seconds_draws_every_bar(chromium, tmp_path: Path) -> None:
     """Mermaid reads every date with the chart's one format: a date written
     at another precision is dropped without a word (the freeze was)."""
     project = project_copy(tmp_path)

@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
-from plangen.commands.report import Progress, emit, plural, say
-from plangen.errors import PlangenError
+from plangen.commands.report import Progress, emit, say
+from plangen.errors import PlangenError, plural
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine
 from plangen.site.writer import check_output, publish, staging, write_tree

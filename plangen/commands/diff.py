@@ -23,8 +23,8 @@ import click
 from plangen.analysis.analyse import Analysis, analyse
 from plangen.analysis.compare import PlanChanges, compare
 from plangen.commands.pipeline import judge_day
-from plangen.commands.report import dump_json, emit, plural
-from plangen.errors import Finding, PlangenError, printable
+from plangen.commands.report import dump_json, emit
+from plangen.errors import Finding, PlangenError, plural, printable
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG, PLAN_SUFFIXES, SITE_FILE, Project, load_project
 from plangen.render.escape import md_inline
 

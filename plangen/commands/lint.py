@@ -11,7 +11,8 @@ from plangen.analysis.analyse import analyse
 from plangen.analysis.lint import UNUSED_WAIVER
 from plangen.analysis.registry import rules
 from plangen.commands.pipeline import judge_day
-from plangen.commands.report import emit, plural
+from plangen.commands.report import emit
+from plangen.errors import plural
 from plangen.project import load_project
 
 

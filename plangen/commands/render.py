@@ -7,7 +7,8 @@ from pathlib import Path
 
 from plangen.commands.build import disk_errors, protected, sources
 from plangen.commands.pipeline import Generated, generate
-from plangen.commands.report import Progress, emit, plural, say
+from plangen.commands.report import Progress, emit, say
+from plangen.errors import plural
 from plangen.site.writer import check_output, publish, staging, write_tree
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from plangen.errors import UNPRINTABLE, Finding, plural, printable, printable_block  # noqa: F401  (plural: for the commands)
+from plangen.errors import UNPRINTABLE, Finding, printable, printable_block
 
 
 def _text(f: Finding) -> str:

@@ -14,8 +14,8 @@ import click
 
 from plangen.analysis.analyse import PlanAnalysis, analyse
 from plangen.commands.pipeline import judge_day
-from plangen.commands.report import dump_json, emit, plural
-from plangen.errors import printable
+from plangen.commands.report import dump_json, emit
+from plangen.errors import plural, printable
 from plangen.project import load_project
 from plangen.render.exports import decision_json, phases_json
 from plangen.views.base import Directory

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from plangen.commands.report import emit, plural
+from plangen.commands.report import emit
+from plangen.errors import plural
 from plangen.project import load_project
 
 

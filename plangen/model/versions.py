@@ -19,7 +19,6 @@ from plangen.model.base import Duration
 from plangen.model.plan import V1, V1_1, Plan
 
 
-SINCE_1_1 = {"since": "1.1"}  # json_schema_extra of a field added in 1.1: Field(json_schema_extra=SINCE_1_1)
 
 
 def _values(model: BaseModel, path: FieldPath = ()) -> Iterator[tuple[FieldPath, Any, Any]]:
@@ -45,9 +44,7 @@ def _is_duration(annotation: Any) -> bool:
 def newer_than_v1(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
     """What a plan uses that plangen/v1 does not have, and where."""
     for path, info, value in _values(plan):
-        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("since") == "1.1":
-            yield path, f"`{path[-1]}`"
-        elif isinstance(value, str) and value.endswith("s") and _is_duration(info.annotation):
+        if isinstance(value, str) and value.endswith("s") and _is_duration(info.annotation):
             yield path, f"a duration in seconds ({value})"
 
 

@@ -11,12 +11,12 @@ import html
 import re
 from urllib.parse import quote as url_quote
 
-# Characters that Markdown, its common extensions (emoji, tilde, caret,
-# mark, arithmatex) or HTML read as syntax anywhere in a line are written as
-# numeric entities: entities are never syntax, and every renderer shows them
-# as the character. One pass over the text, so no replacement can corrupt
-# another.
-_MD_SPECIAL = frozenset("&<>\\`*_[]{}|~^=:$+")
+from plangen.errors import MARKDOWN_SYNTAX
+
+# Characters read as syntax anywhere in a line are written as numeric
+# entities: entities are never syntax, and every renderer shows them as the
+# character. One pass over the text, so no replacement can corrupt another.
+_MD_SPECIAL = MARKDOWN_SYNTAX
 _MD_MAP = {ord(c): f"&#{ord(c)};" for c in _MD_SPECIAL}
 # At the start of a block almost any symbol starts syntax in some extension:
 # headings, lists and rules (# - + *), admonitions (!!!), details (???),
