@@ -14,6 +14,7 @@ from pathlib import Path
 from plangen.errors import Finding, PlangenError
 from plangen.load import FORBIDDEN, MAX_FINDINGS, Document, describe_char, load_file
 from plangen.model.checks import Directory, check_plan, check_site
+from plangen.model.links import link_plans
 from plangen.model.explain import validate
 from plangen.model.plan import Plan
 from plangen.model.site import SiteConfig
@@ -221,9 +222,11 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     directory = None if site_path and site is None else Directory.of(site, display_name(site_path) if site_path else None)
 
     plans: list[LoadedPlan] = []
+    parsed: list[LoadedPlan] = []  # valid on their own, whatever their cross-checks say
     for done, (path, group) in enumerate(plan_files, 1):
         loaded, _, plan_findings = load_plan(path, group)
         if loaded is not None:
+            parsed.append(loaded)
             checked = check_plan(loaded.doc, loaded.plan, directory)
             plan_findings = plan_findings + checked
             # Only a plan that passes every cross-check goes on to analysis:
@@ -238,6 +241,10 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     findings += duplicates
     clashing = {f.file for f in duplicates}
     plans = [p for p in plans if p.doc.file not in clashing]
+    links = link_plans(plans, parsed)
+    findings += links.findings
+    broken = {f.file for f in links.findings if f.severity == "error"}
+    plans = [links.plans.get(p.doc.file, p) for p in plans if p.doc.file not in broken]
     files = len(plan_files) + (site_path is not None)
     return Project(tuple(plans), site, site_doc, capped(findings), files)
 

@@ -7,11 +7,14 @@ translation in `plangen.model.errors` passes these messages through unchanged.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from plangen.errors import quote
@@ -21,6 +24,8 @@ SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 DIRECTORY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 DURATION_PATTERN = r"^[0-9]{1,6}[smhdw]$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+MOMENT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$"
+TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
 
 # Bounds that keep every derived date computable and every page's cost
 # linear in the plan's size (SECURITY.md, "Resource bounds"). A plan is about
@@ -47,6 +52,7 @@ _SLUG = re.compile(SLUG_PATTERN)
 _DIRECTORY_ID = re.compile(DIRECTORY_ID_PATTERN)
 _DURATION = re.compile(DURATION_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
+_MOMENT_TIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})")
 _UNITS = {"s": timedelta(seconds=1), "m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 
 
@@ -161,6 +167,48 @@ def parse_date(value: Any) -> Any:
     return check_day(day)
 
 
+SINCE = "x-since"
+
+
+def since_1_1(default: Any) -> Any:
+    """A field added in format plangen/v1.1: a v1 plan that sets it is told to say v1.1."""
+    return Field(default, json_schema_extra={SINCE: "plangen/v1.1"})
+
+
+def parse_moment(value: Any) -> Any:
+    """A day (YYYY-MM-DD) or, since 1.1, a day and a time of day
+    (YYYY-MM-DDTHH:MM, read in the release window's time zone)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None or value.second or value.microsecond:
+            raise _error("plangen_moment", "{value} is not a time of day: expected YYYY-MM-DDTHH:MM, no seconds or "
+                         "offset (the release window's timezone applies)", value=quote(value.isoformat()))
+        return value
+    if isinstance(value, str) and (m := _MOMENT_TIME.fullmatch(value)):
+        day = parse_date(m.group(1))
+        hour, minute = int(m.group(2)), int(m.group(3))
+        if hour > 23 or minute > 59:
+            raise _error("plangen_moment", "{value} is not a time of day: hours run 00-23, minutes 00-59",
+                         value=quote(value))
+        return datetime(day.year, day.month, day.day, hour, minute)
+    if isinstance(value, str) and len(value) > 10 and _DATE.fullmatch(value[:10]):
+        raise _error("plangen_moment", "{value} is not a day or time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM "
+                     "(no seconds, no offset: the release window's timezone applies)", value=quote(value))
+    return parse_date(value)
+
+
+def check_moment(value: date) -> date:
+    check_day(value if not isinstance(value, datetime) else value.date())
+    return value
+
+
+def parse_time(value: Any) -> Any:
+    """A time of day, HH:MM, 24-hour clock."""
+    if isinstance(value, str) and re.fullmatch(TIME_PATTERN, value) and int(value[:2]) < 24 and int(value[3:]) < 60:
+        return value
+    raise _error("plangen_time", "{value} is not a time of day: expected HH:MM, like 02:00 or 16:30",
+                 value=quote(str(value)))
+
+
 def check_day(day: date) -> date:
     if not MIN_DAY <= day <= MAX_DAY:
         raise _error(
@@ -262,5 +310,13 @@ Who = DirectoryId  # a reference to a person, team or role in site_config/site.y
 Duration = Annotated[str, AfterValidator(check_duration), WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN})]
 Url = Annotated[str, AfterValidator(check_url), WithJsonSchema({"type": "string", "pattern": _URL_PATTERN})]
 Day = Annotated[date, BeforeValidator(parse_date), AfterValidator(check_day)]
+Moment = Annotated[
+    date, PlainValidator(lambda value: check_moment(parse_moment(value))),
+    PlainSerializer(lambda value: value.isoformat(timespec="minutes") if isinstance(value, datetime) else
+                    value.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": MOMENT_PATTERN}),
+]
+"""A day, or (since 1.1) a day and time of day: a datetime then, with no time zone."""
+TimeOfDay = Annotated[str, BeforeValidator(parse_time), WithJsonSchema({"type": "string", "pattern": TIME_PATTERN})]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]

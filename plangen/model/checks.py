@@ -7,14 +7,15 @@ points at the exact entry in the YAML file.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 
 from plangen.errors import FieldPath, Finding, format_path, quote
 from plangen.load import Document
 from plangen.model.explain import did_you_mean
-from plangen.model.plan import Plan
+from plangen.model.plan import V1, V1_1, Plan, Step
 from plangen.model.base import MAX_DAY
 from plangen.model.schedule import OUT_OF_RANGE, find_cycle, phase_times
 from plangen.model.versions import check_version
@@ -29,16 +30,30 @@ class Directory:
     teams: frozenset[str]
     roles: frozenset[str]
     source: str | None  # None: no site.yaml was found
+    automations: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, site: SiteConfig | None, source: str | None) -> Directory:
         if site is None:
             return cls(frozenset(), frozenset(), frozenset(), source)
-        return cls(frozenset(site.people), frozenset(site.teams), frozenset(site.roles), source)
+        return cls(frozenset(site.people), frozenset(site.teams), frozenset(site.roles), source,
+                   frozenset(site.automations))
 
     @property
     def ids(self) -> frozenset[str]:
         return self.people | self.teams | self.roles
+
+
+def machine_may_act(path: FieldPath) -> bool:
+    """Whether the "who" field at `path` may name an automation (since 1.1):
+    a machine can decide on a trigger or an analysis, roll back or pause, run
+    a step or a check. Owning a plan, approving, accepting a waiver and
+    answering for incidents stay with people."""
+    if path[-1] == "decided_by" or (path[0] == "authority" and path[1] in ("rollback", "pause")):
+        return True
+    return path[-1] == "owner" and (
+        "steps" in path or "alternatives" in path or path[0] == "validation"
+    )
 
 
 def who_references(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
@@ -66,13 +81,16 @@ def who_references(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
     for i, check in enumerate(plan.validation):
         if check.owner:
             yield ("validation", i, "owner"), check.owner
+    for i, phase in enumerate(plan.rollout.phases):
+        for j, gate in enumerate(phase.analysis):
+            if gate.decided_by:
+                yield ("rollout", "phases", i, "analysis", j, "decided_by"), gate.decided_by
+        yield from _step_owners(phase.steps, ("rollout", "phases", i, "steps"))
     if plan.rollback:
         for i, trigger in enumerate(plan.rollback.triggers):
             if trigger.decided_by:
                 yield ("rollback", "triggers", i, "decided_by"), trigger.decided_by
-        for i, step in enumerate(plan.rollback.steps):
-            if step.owner:
-                yield ("rollback", "steps", i, "owner"), step.owner
+        yield from _step_owners(plan.rollback.steps, ("rollback", "steps"))
     if plan.support:
         if plan.support.incident_owner:
             yield ("support", "incident_owner"), plan.support.incident_owner
@@ -80,6 +98,15 @@ def who_references(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
             yield ("support", "escalation", i, "team"), level.team
     for i, waiver in enumerate(plan.waivers):
         yield ("waivers", i, "approved_by"), waiver.approved_by
+
+
+def _step_owners(steps: Sequence[Step], path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    for i, step in enumerate(steps):
+        if step.owner:
+            yield (*path, i, "owner"), step.owner
+        for j, other in enumerate(step.alternatives):
+            if other.owner:
+                yield (*path, i, "alternatives", j, "owner"), other.owner
 
 
 def phase_references(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
@@ -96,6 +123,11 @@ def phase_references(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
     for i, check in enumerate(plan.validation):
         for j, ref in enumerate(check.before):
             yield ("validation", i, "before", j), ref
+    for i, note in enumerate(plan.communications):
+        if note.phase:
+            yield ("communications", i, "phase"), note.phase
+    if plan.rollback and plan.rollback.window and plan.rollback.window.phase:
+        yield ("rollback", "window", "phase"), plan.rollback.window.phase
 
 
 def plan_ids(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
@@ -108,6 +140,9 @@ def plan_ids(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
         yield ("approvals", i, "id"), approval.id
     for i, check in enumerate(plan.validation):
         yield ("validation", i, "id"), check.id
+    for i, phase in enumerate(plan.rollout.phases):
+        for j, gate in enumerate(phase.analysis):
+            yield ("rollout", "phases", i, "analysis", j, "id"), gate.id
     for i, monitor in enumerate(plan.monitoring):
         if monitor.id:
             yield ("monitoring", i, "id"), monitor.id
@@ -151,7 +186,7 @@ def _unique_ids(doc: Document, plan: Plan) -> Iterator[Finding]:
             yield doc.finding(
                 path,
                 f"id '{ident}' is already used at line {line} ({_section(first)})",
-                "ids of phases, approvals, checks, dependencies and triggers must be unique within a plan",
+                "ids of phases, analyses, approvals, checks, dependencies and triggers must be unique within a plan",
             )
         else:
             seen[ident] = path
@@ -175,8 +210,17 @@ def _who(doc: Document, plan: Plan, directory: Directory) -> Iterator[Finding]:
         return
     known = directory.ids
     for path, who in refs:
-        if who not in known:
-            hint = did_you_mean(who, known)
+        if who in directory.automations:
+            if not machine_may_act(path):
+                yield doc.finding(path, f"'{who}' is an automation: a person, team or role must be named here",
+                                  "an automation may decide triggers and analyses, roll back, pause, and run steps "
+                                  "and checks; owning, approving and answering for incidents stay with people")
+            elif plan.format == V1:
+                yield doc.finding(path, f"naming an automation ('{who}') needs format {V1_1}",
+                                  f"write `format: {V1_1}` on the first line")
+        elif who not in known:
+            names = known | directory.automations if machine_may_act(path) else known
+            hint = did_you_mean(who, names)
             hint = f"{hint} (people, teams and roles are defined in {directory.source})" if hint else \
                 f"add it to {directory.source}"
             yield doc.finding(path, f"unknown person, team or role '{who}'", hint)
@@ -236,7 +280,17 @@ def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
                 "give either 'end' or 'duration', not both",
                 "keep the one you mean; the other is derived",
             )
+    for i, dep in enumerate(plan.dependencies):
+        if dep.phase is not None and dep.plan is None:
+            yield doc.finding(("dependencies", i, "phase"), "'phase' names a phase of another plan, but 'plan' is missing",
+                              "add `plan:` with that plan's id; phases of this plan go in `needed_for`")
+        if dep.plan is not None and "status" in dep.model_fields_set:
+            yield doc.finding(("dependencies", i, "status"), f"the status is read from plan '{dep.plan}'",
+                              "remove `status`: it follows that plan's phase")
     for i, approval in enumerate(plan.approvals):
+        if approval.status == "not-required" and approval.when is None:
+            yield doc.finding(("approvals", i, "status"), "'not-required' is only for an approval with a `when`",
+                              "say in `when` which case needs the approval, or set the status it has")
         if approval.decided_on and approval.expires_on and approval.expires_on < approval.decided_on:
             yield doc.finding(
                 ("approvals", i, "expires_on"),
@@ -259,9 +313,15 @@ def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
             how = "its 'start'" if phase.start else "the end of the phases before it"
             yield doc.finding(
                 ("rollout", "phases", i, "end"),
-                f"the phase ends ({phase.end}) before it starts ({t.start.date()}, from {how})",
+                f"the phase ends ({_shown(phase.end)}) before it starts ({_shown(t.start)}, from {how})",
                 "correct 'end', or give a 'duration' instead",
             )
+
+
+def _shown(moment: date) -> str:
+    if isinstance(moment, datetime):
+        return moment.isoformat(sep=" ", timespec="minutes").removesuffix(" 00:00")
+    return moment.isoformat()
 
 
 def check_site(doc: Document, site: SiteConfig) -> list[Finding]:
@@ -281,7 +341,15 @@ def check_site(doc: Document, site: SiteConfig) -> list[Finding]:
                         did_you_mean(holder, site.people) or "roles are held by people listed under 'people'",
                     )
                 )
-    sections = (("people", site.people), ("teams", site.teams), ("roles", site.roles))
+    for aid, machine in site.automations.items():
+        if machine.owner in site.automations:
+            findings.append(doc.finding(("automations", aid, "owner"), f"'{machine.owner}' is an automation",
+                                        "a person, team or role answers for an automation"))
+        elif machine.owner not in site.people and machine.owner not in site.teams and machine.owner not in site.roles:
+            findings.append(doc.finding(("automations", aid, "owner"), f"unknown person, team or role '{machine.owner}'",
+                                        did_you_mean(machine.owner, [*site.people, *site.teams, *site.roles])))
+    findings += _site_freezes(doc, site)
+    sections = (("people", site.people), ("teams", site.teams), ("roles", site.roles), ("automations", site.automations))
     for n, (name, ids) in enumerate(sections):
         for other, other_ids in sections[n + 1 :]:
             for ident in sorted(set(ids) & set(other_ids)):
@@ -292,3 +360,25 @@ def check_site(doc: Document, site: SiteConfig) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _site_freezes(doc: Document, site: SiteConfig) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, freeze in enumerate(site.freezes):
+        if freeze.id in seen:
+            yield doc.finding(("freezes", i, "id"), f"freeze id '{freeze.id}' is already used",
+                              "give each freeze its own id")
+        seen.add(freeze.id)
+        if freeze.from_ and freeze.to and freeze.to < freeze.from_:
+            yield doc.finding(("freezes", i, "to"), f"the freeze ends ({freeze.to}) before it starts ({freeze.from_})",
+                              "'from' is the first frozen day and 'to' the last")
+        if freeze.yearly:
+            for key, text in (("from", freeze.yearly.from_), ("to", freeze.yearly.to)):
+                try:
+                    date(2000, int(text[:2]), int(text[3:]))  # a leap year: 02-29 is a day
+                except ValueError:
+                    yield doc.finding(("freezes", i, "yearly", key), f"{quote(text)} is not a day of the year",
+                                      "write MM-DD, e.g. 12-20")
+        if freeze.timezone and freeze.timezone not in _zones():
+            yield doc.finding(("freezes", i, "timezone"), f"unknown time zone {quote(freeze.timezone)}",
+                              did_you_mean(freeze.timezone, _zones()) + " (IANA names such as Europe/London)")

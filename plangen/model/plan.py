@@ -11,7 +11,9 @@ from typing import Literal, get_args
 
 from pydantic import Field
 
-from plangen.model.base import Day, Duration, Items, LongText, Number, Percent, Slug, StrictModel, Text, Url, Who
+from plangen.model.base import (
+    Day, Duration, Items, LongText, Moment, Number, Percent, Slug, StrictModel, Text, Url, Who, since_1_1,
+)
 
 V1, V1_1 = "plangen/v1", "plangen/v1.1"
 FORMAT = V1_1  # the newest; every plangen/v1 plan is also a valid plangen/v1.1 plan
@@ -39,6 +41,10 @@ RuleId = Literal[
     "audit-evidence",
     "monitoring-drift",
     "review-stale",
+    "analysis-action",
+    "analysis-time",
+    "rollback-window",
+    "safeguard-state",
 ]
 RULE_IDS: tuple[str, ...] = get_args(RuleId)
 
@@ -104,6 +110,72 @@ class ReleaseWindow(StrictModel):
     """Change freezes inside or around the window."""
 
 
+class Analysis(StrictModel):
+    """An automated check that decides during its phase: it measures a metric
+    at an interval and promotes the phase, or stops it, by itself."""
+
+    id: Slug
+    """Analysis id, unique in the plan."""
+    metric: Text
+    """What is measured, e.g. "success rate of checkout requests"."""
+    provider: Text | None = None
+    """Where the metric comes from, e.g. prometheus, datadog, a job."""
+    query: LongText | None = None
+    """The query or command that measures it, shown as code."""
+    interval: Duration | None = None
+    """Time between measurements."""
+    count: int | None = Field(None, ge=1, le=100_000)
+    """How many measurements are taken. Absent: measured until the phase ends."""
+    initial_delay: Duration | None = None
+    """Wait before the first measurement."""
+    success: Text | None = None
+    """The condition a measurement must meet, e.g. "result >= 0.95"."""
+    failure: Text | None = None
+    """The condition that counts a measurement as failed, e.g. "result < 0.90"."""
+    failure_limit: int | None = Field(None, ge=0, le=100_000)
+    """How many failed measurements are tolerated; one more fails the analysis."""
+    on_failure: OnFailure | None = None
+    """stop | pause | rollback: what happens when the analysis fails."""
+    decided_by: Who | None = None
+    """The automation (or person, team or role) that acts on the result."""
+    dashboard: Url | None = None
+    """Link to the results."""
+    status: Literal["pending", "running", "passed", "failed", "inconclusive"] = "pending"
+    """pending | running | passed | failed | inconclusive."""
+
+
+class Alternative(StrictModel):
+    """Another way to carry out a step."""
+
+    do: Text
+    """What to do instead."""
+    when: Text | None = None
+    """When this way is taken, e.g. "if the controller is unreachable"."""
+    owner: Who | None = None
+    """Who does it."""
+    command: LongText | None = None
+    """Command to run, shown in a code block."""
+
+
+class Step(StrictModel):
+    """One numbered step of a procedure."""
+
+    do: Text
+    """What to do."""
+    owner: Who | None = None
+    """Who does it: a person, team or role, or since 1.1 an automation."""
+    command: LongText | None = None
+    """Command to run, shown in a code block."""
+    expect: Text | None = None
+    """What you should see when it worked."""
+    time: Duration | None = None
+    """Expected time: a whole number and m, h, d or w; s for seconds since 1.1."""
+    when: Text | None = since_1_1(None)
+    """Do the step only in this case, e.g. "if the version was downgraded"."""
+    alternatives: Items[Alternative] = since_1_1([])
+    """Other ways to carry the step out, each with when it applies."""
+
+
 class Phase(StrictModel):
     """One step of the controlled introduction."""
 
@@ -117,22 +189,32 @@ class Phase(StrictModel):
     """Who or what is exposed in this phase."""
     regions: Items[Text] = []
     """Regions exposed. None listed means unrestricted."""
+    environment: Text | None = since_1_1(None)
+    """Environment the phase runs in, e.g. staging or production."""
+    cohorts: Items[Text] = since_1_1([])
+    """Groups of users exposed, e.g. internal users, a project or a customer group. None listed means all."""
     traffic: Percent | None = None
     """Percent (0-100) of eligible volume exposed."""
     after: Items[Slug] | None = None
     """Phase ids that must end first. Absent: the previous phase in the list; [] for none."""
-    start: Day | None = None
-    """Start day. Absent: when the phases in `after` end, else the release window start."""
-    end: Day | None = None
-    """Last day. Give `end` or `duration`, not both."""
+    start: Moment | None = None
+    """Start day, or since 1.1 day and time (2026-12-01T02:00, in the window's timezone). Absent: when the phases in `after` end, else the release window start."""
+    end: Moment | None = None
+    """Last day (inclusive), or since 1.1 the moment it ends (YYYY-MM-DDTHH:MM). Give `end` or `duration`, not both."""
     duration: Duration | None = None
     """How long the phase runs: a whole number and m, h, d or w (90m, 5d, 1w); s for seconds since 1.1."""
+    minimum: Duration | None = since_1_1(None)
+    """The shortest time the phase must run before the next may start (a bake time), however soon its checks pass."""
     status: PhaseStatus = "planned"
     """planned | active | complete | paused | rolled-back | skipped."""
     exit_criteria: Items[Text] = []
     """What must hold before the next phase starts."""
     on_failure: OnFailure | None = None
     """stop | pause | rollback: what happens when the exit criteria fail."""
+    analysis: Items[Analysis] = since_1_1([])
+    """Automated checks that run during the phase and promote it, or stop it, by themselves."""
+    steps: Items[Step] = since_1_1([])
+    """The procedure that carries the phase out, in order."""
 
 
 class Rollout(StrictModel):
@@ -204,6 +286,10 @@ class Dependency(StrictModel):
     """release-critical | workaround | pause-trigger."""
     fallback: Text | None = None
     """What happens if it is not there in time."""
+    plan: Slug | None = since_1_1(None)
+    """Another plan this one waits for: its id. The status is then read from that plan."""
+    phase: Slug | None = since_1_1(None)
+    """The phase of that plan that must be complete. Absent: the whole plan."""
 
 
 class Covers(StrictModel):
@@ -213,6 +299,10 @@ class Covers(StrictModel):
     """Regions approved. None listed means any region."""
     max_traffic: Percent | None = None
     """Highest traffic percent approved."""
+    environments: Items[Text] = since_1_1([])
+    """Environments approved. None listed means any environment."""
+    cohorts: Items[Text] = since_1_1([])
+    """Cohorts approved. None listed means any cohort."""
 
 
 class Approval(StrictModel):
@@ -230,8 +320,10 @@ class Approval(StrictModel):
     """The approved scope."""
     conditions: Items[Text] = []
     """Conditions attached to the approval."""
-    status: Literal["pending", "granted", "rejected", "expired"] = "pending"
-    """pending | granted | rejected | expired."""
+    when: Text | None = since_1_1(None)
+    """The approval is needed only in this case, e.g. "for criticality 1 and 2 changes"."""
+    status: Literal["pending", "granted", "rejected", "expired", "not-required"] = "pending"
+    """pending | granted | rejected | expired; since 1.1 not-required, for an approval with `when` whose case does not apply."""
     decided_on: Day | None = None
     """Day of the decision."""
     expires_on: Day | None = None
@@ -262,6 +354,8 @@ class Safeguard(StrictModel):
     """How it works."""
     owner: Who | None = None
     """Who runs it."""
+    state: Literal["in-place", "planned", "disabled"] | None = since_1_1(None)
+    """in-place | planned | disabled. Absent: in place."""
 
 
 class Monitor(StrictModel):
@@ -315,19 +409,8 @@ class Trigger(StrictModel):
     """The monitoring entry that shows the signal: its `id`, or its `metric` as written."""
 
 
-class RollbackStep(StrictModel):
+class RollbackStep(Step):
     """One numbered step of the rollback runbook."""
-
-    do: Text
-    """What to do."""
-    owner: Who | None = None
-    """Who does it."""
-    command: LongText | None = None
-    """Command to run, shown in a code block."""
-    expect: Text | None = None
-    """What you should see when it worked."""
-    time: Duration | None = None
-    """Expected time: a whole number and m, h, d or w; s for seconds since 1.1."""
 
 
 class Message(StrictModel):
@@ -341,11 +424,25 @@ class Message(StrictModel):
     """What they are told."""
 
 
+class RollbackWindow(StrictModel):
+    """How long a rollback stays possible: a blue-green switch back works only
+    while the old version is kept; a feature gate cannot be turned off after GA."""
+
+    phase: Slug | None = None
+    """The phase whose start begins the countdown. Absent: the last phase."""
+    lasts: Duration | None = None
+    """How long after that start rollback stays possible. Absent: only until that phase starts."""
+    reason: Text | None = None
+    """Why the window closes, and what to do after: roll forward, restore from backup..."""
+
+
 class Rollback(StrictModel):
     """The rollback runbook."""
 
     target: Text | None = None
     """The state a rollback returns to."""
+    window: RollbackWindow | None = since_1_1(None)
+    """How long a rollback stays possible."""
     triggers: Items[Trigger] = []
     """What starts a rollback, first in the runbook."""
     steps: Items[RollbackStep] = []
@@ -426,11 +523,37 @@ class Waiver(StrictModel):
     """Who accepted it."""
 
 
+class Relation(StrictModel):
+    """How this plan relates to another plan."""
+
+    kind: Literal["supersedes", "cites", "related"]
+    """supersedes | cites | related."""
+    plan: Slug
+    """The other plan's id."""
+    note: Text | None = None
+    """Why."""
+
+
+class Communication(StrictModel):
+    """Who is told what during the rollout."""
+
+    phase: Slug | None = None
+    """The phase it is tied to. Absent: every phase."""
+    when: Literal["before", "start", "end"] = "start"
+    """before | start | end of the phase."""
+    audience: Text
+    """Who is told."""
+    channel: Text | None = None
+    """Where."""
+    message: Text | None = None
+    """What they are told."""
+
+
 class Plan(StrictModel):
     """A deployment plan (format plangen/v1 or plangen/v1.1)."""
 
     format: Literal["plangen/v1", "plangen/v1.1"]
-    """plangen/v1, or plangen/v1.1 to use what 1.1 adds (durations in seconds)."""
+    """plangen/v1, or plangen/v1.1 to use what 1.1 adds (see "Format versions")."""
     id: Slug
     """Plan id; defaults to the file name without .yaml. Unique across plans."""
     title: Text
@@ -475,5 +598,9 @@ class Plan(StrictModel):
     """Support and escalation."""
     evidence: Items[EvidenceItem] = []
     """What is preserved for audit."""
+    communications: Items[Communication] = since_1_1([])
+    """Who is told what as the rollout goes."""
+    relations: Items[Relation] = since_1_1([])
+    """Plans this one supersedes, cites or relates to."""
     waivers: Items[Waiver] = []
     """Readiness findings accepted on purpose."""

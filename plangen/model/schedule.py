@@ -2,8 +2,9 @@
 
 A phase starts at its `start`, else when the last phase in its `after` ends
 (the previous phase when `after` is absent), else at the release window's
-start. It ends at its `end` (inclusive day), else start + `duration`. Times
-are half-open [start, end); a date that cannot be derived stays None.
+start. It ends at its `end` (inclusive day, or since 1.1 a moment), else
+start + `duration`. Times are half-open [start, end), in the release window's
+time zone; a date that cannot be derived stays None.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ OUT_OF_RANGE = PhaseTimes(None, None)  # a distinct object: the phase would end 
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time())
+    return day if isinstance(day, datetime) else datetime.combine(day, time())
 
 
 def phase_times(plan: Plan) -> dict[str, PhaseTimes]:
@@ -138,8 +139,10 @@ def _derive(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None
         start = max(ends) if all(e is not None for e in ends) else None  # type: ignore[type-var]
     else:
         start = window_start
-    if phase.end is not None:
-        end: datetime | None = _midnight(phase.end) + DAY
+    if isinstance(phase.end, datetime):  # a moment: the phase ends then
+        end: datetime | None = phase.end
+    elif phase.end is not None:  # a day: the phase runs through it
+        end = _midnight(phase.end) + DAY
     elif phase.duration is not None and start is not None:
         end = start + duration_delta(phase.duration)
     else:

@@ -3,11 +3,13 @@ that every "who" field in a plan refers to."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from plangen.model.base import DirectoryId, StrictModel, Text
+from pydantic import model_validator
+
+from plangen.model.base import Day, DirectoryId, Items, Slug, StrictModel, Text, Url
 from plangen.model.plan import RULE_IDS
 
 LintRule = Literal[RULE_IDS + ("unused-waiver",)]  # type: ignore[valid-type]
@@ -64,6 +66,80 @@ class Role(StrictModel):
     """On-call rotation that pages the role's holder, e.g. pagerduty:release-duty."""
 
 
+class Automation(StrictModel):
+    """A machine that decides or acts in a rollout: a rollout controller, an
+    analysis job, a feature-flag service. Plans name it like a team."""
+
+    name: Text
+    """What it is, e.g. "Argo Rollouts controller (prod-eu)"."""
+    owner: DirectoryId
+    """The person, team or role who answers for it: whom to chase when it is in the way."""
+    kind: Literal["controller", "analysis", "feature-flag", "pipeline", "scheduler"] | None = None
+    """controller | analysis | feature-flag | pipeline | scheduler."""
+    docs: Url | None = None
+    """Link to how it works or how to override it."""
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+WEEK_TIME_PATTERN = r"^(mon|tue|wed|thu|fri|sat|sun)( ([01][0-9]|2[0-3]):[0-5][0-9])?$"
+WeekTime = Annotated[str, Field(pattern=WEEK_TIME_PATTERN)]
+
+
+class WeeklySpan(StrictModel):
+    """A span that repeats every week, e.g. from "fri 16:00" to "mon 08:00"."""
+
+    from_: WeekTime = Field(alias="from")
+    """Day and time it starts: mon | tue | wed | thu | fri | sat | sun, then HH:MM (absent: 00:00)."""
+    to: WeekTime
+    """Day and time it ends (absent time: the end of that day)."""
+
+
+MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
+class YearlySpan(StrictModel):
+    """Days that repeat every year, e.g. from 12-20 to 01-04 (may run over the new year)."""
+
+    from_: MonthDay = Field(alias="from")
+    """First day, MM-DD."""
+    to: MonthDay
+    """Last day, MM-DD."""
+
+
+class SiteFreeze(StrictModel):
+    """A change freeze for every plan on the site: once, weekly or yearly."""
+
+    id: Slug
+    """Freeze id, unique in site.yaml; a plan can waive `window-freeze` for it."""
+    reason: Text
+    """Why releases are frozen."""
+    from_: Day | None = Field(None, alias="from")
+    """First day of a one-off freeze (YYYY-MM-DD)."""
+    to: Day | None = None
+    """Last day of a one-off freeze (YYYY-MM-DD)."""
+    weekly: WeeklySpan | None = None
+    """A freeze that repeats every week."""
+    yearly: YearlySpan | None = None
+    """A freeze that repeats every year."""
+    timezone: Text | None = None
+    """IANA time zone the times are in. Absent: each plan's release window timezone, else UTC."""
+    owner: DirectoryId | None = None
+    """Who declares the freeze and grants exceptions."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> SiteFreeze:
+        forms = [name for name, on in (("from/to", self.from_ is not None or self.to is not None),
+                                       ("weekly", self.weekly is not None), ("yearly", self.yearly is not None)) if on]
+        if len(forms) != 1:
+            shown = " and ".join(forms) if forms else "none"
+            raise ValueError(f"a freeze is either one-off (from and to), weekly or yearly: this one has {shown}")
+        if forms == ["from/to"] and (self.from_ is None or self.to is None):
+            raise ValueError("a one-off freeze needs both 'from' and 'to'")
+        return self
+
+
 class SiteConfig(StrictModel):
     """The site settings and the directory of people, teams and roles."""
 
@@ -75,6 +151,10 @@ class SiteConfig(StrictModel):
     """Teams by id."""
     roles: dict[DirectoryId, Role] = {}
     """Roles by id."""
+    automations: dict[DirectoryId, Automation] = {}
+    """Machines that decide or act in rollouts, by id (format 1.1 plans may name them)."""
+    freezes: Items[SiteFreeze] = []
+    """Change freezes for every plan: one-off, weekly or yearly."""
     lint: dict[LintRule, LintLevel] = {}
     """Severity per readiness rule id: error, warning, note, or off."""
 
@@ -85,4 +165,7 @@ class SiteConfig(StrictModel):
             return (ident,)
         if ident in self.roles:
             return tuple(self.roles[ident].held_by)
+        if ident in self.automations:  # a machine is answered for by its owner
+            owner = self.automations[ident].owner
+            return self.people_of(owner) if owner not in self.automations else ()
         return tuple(pid for pid, person in self.people.items() if person.team == ident)

@@ -9,16 +9,15 @@ depends, unawares, on what an older plangen would reject.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from plangen.errors import FieldPath, Finding
 from plangen.load import Document
-from plangen.model.base import Duration
+from plangen.model.base import SINCE, Duration
 from plangen.model.plan import V1, V1_1, Plan
-
-
 
 
 def _values(model: BaseModel, path: FieldPath = ()) -> Iterator[tuple[FieldPath, Any, Any]]:
@@ -43,9 +42,20 @@ def _is_duration(annotation: Any) -> bool:
 
 def newer_than_v1(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
     """What a plan uses that plangen/v1 does not have, and where."""
+    reported: list[FieldPath] = []
     for path, info, value in _values(plan):
-        if isinstance(value, str) and value.endswith("s") and _is_duration(info.annotation):
+        if any(path[: len(r)] == r for r in reported):
+            continue  # inside a 1.1 key already named
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get(SINCE) == V1_1:
+            reported.append(path)
+            yield path, f"'{path[-1]}'"
+        elif isinstance(value, str) and value.endswith("s") and _is_duration(info.annotation):
             yield path, f"a duration in seconds ({value})"
+        elif isinstance(value, datetime):
+            yield path, f"a time of day ({value.isoformat(timespec='minutes')})"
+        elif len(path) == 3 and path[0] == "approvals" and path[2] == "status" and value == "not-required":
+            yield path, "status 'not-required'"
 
 
 def check_version(doc: Document, plan: Plan) -> list[Finding]:
