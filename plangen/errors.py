@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal, Sequence, Union
 
 PathPart = Union[str, int]
@@ -129,3 +130,14 @@ def printable_block(text: str, indent: str = "  ") -> str:
     workflow command, which must start the line)."""
     first, *rest = str(text).split("\n")
     return printable(first) + "".join(f"\n{indent}{printable(line.lstrip())}" for line in rest)
+
+
+def human_duration(delta: timedelta) -> str:
+    """timedelta -> '1 h 25 min', '3 d', '2 w 1 d', '1 min 30 s' (the largest units that fit)."""
+    seconds = int(delta.total_seconds())
+    parts = []
+    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        if seconds >= size:
+            parts.append(f"{seconds // size} {unit}")
+            seconds %= size
+    return " ".join(parts) or "0 min"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from plangen.analysis.decision import PlanDecision, decide
+from plangen.analysis.freezes import Freeze, hits, plan_freezes
 from plangen.errors import FieldPath
 from plangen.load import Document
-from plangen.model.plan import Approval, Check, Dependency, Phase, Plan
+from plangen.model.base import duration_delta
+from plangen.model.plan import Analysis, Approval, Check, Dependency, Phase, Plan
 from plangen.model.schedule import PhaseTimes, phase_times, predecessors
 from plangen.model.site import SiteConfig
 
@@ -73,13 +75,37 @@ class PlanContext:
     def dependencies_for(self, phase_id: str) -> list[Dependency]:
         return [d for d in self.plan.dependencies if phase_id in d.needed_for]
 
-    def freezes_hit(self, phase: Phase) -> list[int]:
-        """Indexes of the freezes the phase's days overlap (unknown days: none)."""
-        window = self.plan.release_window
-        t = self.times[phase.id]
-        first, last = t.first_day, t.last_day
-        if window is None or first is None:
-            return []
-        last = last or first
-        return [i for i, f in enumerate(window.freezes) if first <= f.to and f.from_ <= last]
+    @cached_property
+    def freezes(self) -> list[Freeze]:
+        """The plan's own freezes and the site's."""
+        return plan_freezes(self.plan, self.site)
 
+    def freezes_hit(self, phase: Phase) -> list[Freeze]:
+        """The freezes the phase runs in (a weekly lock: starts in); unknown days: none."""
+        zone = self.plan.release_window.timezone if self.plan.release_window else None
+        return [f for f in self.freezes if hits(f, self.times[phase.id], zone)]
+
+    @property
+    def window_phase(self) -> Phase:
+        """The phase whose start opens the rollback window (default: the last)."""
+        window = self.plan.rollback.window if self.plan.rollback else None
+        ident = window.phase if window and window.phase else self.plan.rollout.phases[-1].id
+        return next(p for p in self.plan.rollout.phases if p.id == ident)
+
+    @property
+    def rollback_closes(self) -> datetime | None:
+        """When the rollback window closes, if the plan has one and its phase is scheduled."""
+        window = self.plan.rollback.window if self.plan.rollback else None
+        start = self.times[self.window_phase.id].start if window else None
+        if window is None or start is None:
+            return None
+        return start + (duration_delta(window.lasts) if window.lasts else timedelta())
+
+
+def analysis_time(gate: Analysis) -> timedelta | None:
+    """How long an analysis takes to decide: its initial delay and every
+    interval; None when it measures until the phase ends."""
+    if gate.count is None or gate.interval is None:
+        return None
+    delay = duration_delta(gate.initial_delay) if gate.initial_delay else timedelta()
+    return delay + gate.count * duration_delta(gate.interval)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
+from plangen.analysis.freezes import covers_day
 from plangen.errors import short
 from plangen.model.plan import Approval, Phase
 
@@ -42,8 +43,8 @@ _STATE_OF_STATUS: dict[str, State] = {
 class Blocker:
     """One reason a phase may not start (or resume) today."""
 
-    kind: Literal["plan", "approval", "check", "dependency", "freeze"]
-    ref: str  # the approval, check or dependency id; the freeze's dates; the plan's status
+    kind: Literal["plan", "approval", "check", "dependency", "freeze", "analysis"]
+    ref: str  # the approval, check, dependency or analysis id; the freeze's id or dates; the plan's status
     text: str
     who: str | None  # the approver or owner to chase (a directory id)
     due: date | None  # when it must be cleared: needed_by, else the phase's start (None: no date)
@@ -181,10 +182,13 @@ def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
     if ctx.plan.status == "draft":
         out.append(Blocker("plan", "draft", "the plan is a draft: nobody has reviewed it", ctx.plan.owner, start))
     for a in ctx.approvals_for(phase.id):
+        if a.status == "not-required":  # its `when` does not apply
+            continue
         # An approval must hold for the whole phase, not only today.
         runs_to = max(d for d in (times.last_day, times.first_day, ctx.as_of) if d is not None)
         if a.status != "granted":
-            out.append(Blocker("approval", a.id, f"approval '{short(a.name)}' is {a.status}", a.approver, start))
+            only = f" (condition: {short(a.when)})" if a.when else ""
+            out.append(Blocker("approval", a.id, f"approval '{short(a.name)}' is {a.status}{only}", a.approver, start))
         elif a.expires_on is not None and a.expires_on < ctx.as_of:
             out.append(Blocker("approval", a.id, f"approval '{short(a.name)}' expired on {a.expires_on}", a.approver, start))
         elif a.expires_on is not None and a.expires_on < runs_to:
@@ -197,6 +201,14 @@ def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
     for c in ctx.checks_for(phase.id):
         if c.status not in ("passed", "waived"):
             out.append(Blocker("check", c.id, f"check '{short(c.check)}' is {c.status}", c.owner, start))
+    # An analysis decides during its own phase and never holds up its start;
+    # one that failed (or could not decide) holds up a resume, and the phases after.
+    for owner in [phase] * (phase.status == "paused") + [p for p in ctx.plan.rollout.phases
+                                                          if p.id in ctx.predecessors[phase.id]]:
+        for g in owner.analysis:
+            if g.status in ("failed", "inconclusive"):
+                of = "" if owner is phase else f" of phase '{owner.id}'"
+                out.append(Blocker("analysis", g.id, f"analysis '{short(g.metric)}'{of} {g.status}", g.decided_by, None))
     for d in ctx.dependencies_for(phase.id):
         # A workaround dependency with an agreed fallback does not stop the phase.
         if d.status != "done" and not (d.criticality == "workaround" and d.fallback):
@@ -204,31 +216,33 @@ def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
             late = f", overdue since {d.needed_by}" if overdue else ""
             out.append(Blocker("dependency", d.id, f"dependency '{short(d.name)}' is {d.status}{late}", d.owner,
                                d.needed_by or start))
-    window = ctx.plan.release_window
-    for i in ctx.freezes_hit(phase):
-        f = window.freezes[i]  # type: ignore[union-attr]
-        reason = f" ({short(f.reason)})" if f.reason else ""
-        out.append(Blocker("freeze", f"{f.from_}/{f.to}", f"inside the freeze {f.from_} to {f.to}{reason}", None, None))
+    for f in ctx.freezes_hit(phase):
+        how = "starts inside" if f.weekly else "inside"
+        text = f"{how} {f.describe(short(f.reason) if f.reason else '')}"
+        out.append(Blocker("freeze", f.ref, text, f.site.owner if f.site else None, None))
     return out
 
 
 def _outside_mandate(ctx: PlanContext, phase: Phase) -> list[str]:
-    """What a running phase does today that its approvals do not allow."""
-    out = []
+    """What a running phase does today that its approvals (or its own analyses) do not allow."""
+    out = [f"analysis '{short(g.metric)}' failed: its action is {g.on_failure or 'not set'}"
+           for g in phase.analysis if g.status == "failed" and phase.status == "active"]
     for a in ctx.approvals_for(phase.id):
+        if a.status == "not-required":
+            continue
         if a.status == "granted" and a.expires_on is not None and a.expires_on < ctx.as_of:
             out.append(f"approval '{short(a.name)}' expired on {a.expires_on}")
         excess = scope_excess(phase, a)
         if excess:
             out.append(f"exceeds the scope of approval '{short(a.name)}': {'; '.join(excess)}")
-    window = ctx.plan.release_window
-    for f in window.freezes if window else []:
-        if f.from_ <= ctx.as_of <= f.to:
-            out.append(f"running inside the freeze {f.from_} to {f.to}" + (f" ({short(f.reason)})" if f.reason else ""))
+    for f in ctx.freezes:
+        if covers_day(f, ctx.as_of):
+            out.append(f"running inside {f.describe(short(f.reason) if f.reason else '')}")
     return out
 
 
 def _open_gates(ctx: PlanContext, phase: Phase) -> list[str]:
-    out = [f"approval '{a.id}' is {a.status}" for a in ctx.approvals_for(phase.id) if a.status != "granted"]
+    out = [f"approval '{a.id}' is {a.status}" for a in ctx.approvals_for(phase.id)
+           if a.status not in ("granted", "not-required")]
     out += [f"check '{c.id}' is {c.status}" for c in ctx.checks_for(phase.id) if c.status not in ("passed", "waived")]
     return out

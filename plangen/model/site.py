@@ -160,12 +160,10 @@ class SiteConfig(StrictModel):
 
     def people_of(self, ident: str) -> tuple[str, ...]:
         """Person ids behind a person, team or role id: a person is itself, a
-        role its holders, a team its members (the spec's resolution rule)."""
+        role its holders, a team its members (the spec's resolution rule). An
+        automation is no one: its owner answers for it, but does not act as it."""
         if ident in self.people:
             return (ident,)
         if ident in self.roles:
             return tuple(self.roles[ident].held_by)
-        if ident in self.automations:  # a machine is answered for by its owner
-            owner = self.automations[ident].owner
-            return self.people_of(owner) if owner not in self.automations else ()
         return tuple(pid for pid, person in self.people.items() if person.team == ident)

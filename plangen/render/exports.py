@@ -4,14 +4,16 @@ calendar.ics. Pure: analysis in, bytes out, the same bytes for the same input.""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from plangen import __version__
 from plangen.analysis.analyse import Analysis, PlanAnalysis
 from plangen.analysis.decision import PhaseDecision
+from plangen.analysis.freezes import WEEK, Freeze, week_offset
 from plangen.model.schedule import PhaseTimes
-from plangen.model.site import SiteConfig
+from plangen.model.site import SiteConfig, SiteFreeze
 from plangen.views.decision import verdict_word
 from plangen.views.diagrams import task_span
 from plangen.model.schema import plan_schema
@@ -119,10 +121,30 @@ def _fold(line: str) -> list[str]:
     return [out[0]] + [" " + part for part in out[1:]]
 
 
-def _moment(name: str, value: datetime) -> str:
+def _moment(name: str, value: datetime, zone: str | None = None) -> str:
+    """A day; a time in UTC when the zone is known (exact, and needs no
+    VTIMEZONE); else a floating local time."""
     if value.time() == time():
         return f"{name};VALUE=DATE:{value:%Y%m%d}"
+    if zone:
+        utc = value.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+        return f"{name}:{utc:%Y%m%dT%H%M%SZ}"
     return f"{name}:{value:%Y%m%dT%H%M%S}"
+
+
+def _site_freeze(f: SiteFreeze, as_of: date) -> tuple[datetime, datetime, str]:
+    """First occurrence (from the week or year of `as_of`) and its repeat rule ("" for one-off)."""
+    if f.weekly:
+        monday = datetime.combine(as_of - timedelta(days=as_of.weekday()), time())
+        lo, hi = week_offset(f.weekly.from_, end=False), week_offset(f.weekly.to, end=True)
+        length = (hi - lo) % WEEK or WEEK
+        return monday + lo, monday + lo + length, "RRULE:FREQ=WEEKLY"
+    if f.yearly:
+        ahead = Freeze(f.id, "", None, f).occurrences(as_of, as_of + timedelta(days=366))
+        first, last = next((a, b) for a, b in ahead if b >= as_of)  # the one under way, else the next
+        return datetime.combine(first, time()), datetime.combine(last, time()) + timedelta(days=1), "RRULE:FREQ=YEARLY"
+    assert f.from_ is not None and f.to is not None
+    return datetime.combine(f.from_, time()), datetime.combine(f.to, time()) + timedelta(days=1), ""
 
 
 def calendar_ics(analysis: Analysis) -> str:
@@ -130,14 +152,16 @@ def calendar_ics(analysis: Analysis) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//plangen//plangen {__version__}//EN",
              "CALSCALE:GREGORIAN", "X-WR-CALNAME:Release calendar"]
 
-    def event(uid: str, start: datetime, end: datetime, summary: str, description: str, cancelled: bool = False) -> None:
-        lines.extend(["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}", _moment("DTSTART", start),
-                      _moment("DTEND", end), f"SUMMARY:{_ical_text(summary)}",
+    def event(uid: str, start: datetime, end: datetime, summary: str, description: str, cancelled: bool = False,
+              zone: str | None = None, repeat: str = "") -> None:
+        lines.extend(["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}", _moment("DTSTART", start, zone),
+                      _moment("DTEND", end, zone), *([repeat] if repeat else []), f"SUMMARY:{_ical_text(summary)}",
                       f"DESCRIPTION:{_ical_text(description)}", *(["STATUS:CANCELLED"] if cancelled else []),
                       "END:VEVENT"])
 
     for p in analysis.plans:
         plan = p.context.plan
+        zone = plan.release_window.timezone if plan.release_window else None
         for phase in plan.rollout.phases:
             t = p.context.times[phase.id]
             span = task_span(t)  # as the calendar page draws it: no end, one day
@@ -148,12 +172,20 @@ def calendar_ics(analysis: Analysis) -> str:
             open_end = "" if t.end is not None else "; no end date set"
             never = p.decision.over and d.state in ("next", "later")  # the plan ended before it ran
             event(f"{plan.id}.{phase.id}@plangen", span[0], span[1], f"{plan.title}: {phase.name}",
-                  f"{phase.kind} phase, {phase.status}{open_end}; {said}", cancelled=never)
+                  f"{phase.kind} phase, {phase.status}{open_end}; {said}", cancelled=never, zone=zone)
         window = plan.release_window
         for i, f in enumerate(window.freezes if window else []):
             start = datetime.combine(f.from_, time())
             end = datetime.combine(f.to, time())
             event(f"{plan.id}.freeze-{i}@plangen", start, end + timedelta(days=1),
                   f"Change freeze ({plan.title})", f.reason or "No changes may be released.")
+    site = analysis.project.site
+    for f in site.freezes if site else []:
+        start, end, repeat = _site_freeze(f, analysis.as_of)
+        # A repeating lock keeps its wall-clock times (floating) across daylight-saving changes.
+        where = f" Times are in {f.timezone}." if f.timezone and f.weekly else ""
+        kind = "Change lock" if f.weekly else "Change freeze"
+        event(f"site.freeze-{f.id}@plangen", start, end, f"{kind}: {f.reason}",
+              f"Site-wide: no plan may release.{where}", repeat=repeat)
     lines.append("END:VCALENDAR")
     return "".join(part + "\r\n" for line in lines for part in _fold(line))

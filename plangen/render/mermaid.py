@@ -15,11 +15,13 @@ from plangen.views.diagrams import Flowchart, Gantt
 MAX_TEXT = 50_000
 MAX_EDGES = 500
 
-_SHAPES = {"box": ('["', '"]'), "round": ('("', '")'), "gate": ('{{"', '"}}'), "stop": ('[["', '"]]')}
+_SHAPES = {"box": ('["', '"]'), "round": ('("', '")'), "gate": ('{{"', '"}}'), "stop": ('[["', '"]]'),
+           "auto": ('[/"', '"/]')}
 _CLASSES = (
     "classDef phase stroke-width:2px",
     "classDef done stroke-width:2px,stroke-dasharray:0",
     "classDef gate stroke-width:1px",
+    "classDef auto stroke-width:1px,stroke-dasharray:2 2",
     "classDef blocked stroke-width:3px,stroke-dasharray:5 3",
     "classDef rollback stroke-width:3px",
     "classDef live stroke-width:4px",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from plangen.errors import short
 from plangen.model.base import is_web_url
@@ -53,7 +53,7 @@ class Who:
     """A person, team or role, with its page and the ways to reach it."""
 
     id: str
-    kind: str  # person | team | role
+    kind: str  # person | team | role | automation
     ref: Ref
     contacts: tuple[Reach, ...]  # how to reach them now: on call first, then the contact, then each person
     people: tuple[str, ...]  # names of the people behind it
@@ -72,7 +72,7 @@ class Who:
         return self.kind == "role" and not self.people
 
 
-_FOLDERS = {"person": "people", "team": "teams", "role": "roles"}
+_FOLDERS = {"person": "people", "team": "teams", "role": "roles", "automation": "automations"}
 
 
 def directory_path(kind: str, ident: str) -> str:
@@ -90,6 +90,8 @@ class Directory:
             return "person"
         if ident in self.site.teams:
             return "team"
+        if ident in self.site.automations:
+            return "automation"
         return "role"
 
     def people_of(self, ident: str) -> tuple[str, ...]:
@@ -97,7 +99,7 @@ class Directory:
 
     def name(self, ident: str) -> str:
         site = self.site
-        entry = site.people.get(ident) or site.teams.get(ident) or site.roles.get(ident)
+        entry = site.people.get(ident) or site.teams.get(ident) or site.roles.get(ident) or site.automations.get(ident)
         return entry.name if entry is not None else ident
 
     def contacts(self, ident: str) -> tuple[Reach, ...]:
@@ -108,6 +110,9 @@ class Directory:
             person = site.people[ident]
             own = tuple(c for c in (phone(person.phone), mail(person.email)) if c)
             return (Reach("", own),) if own else ()
+        if ident in site.automations:  # whom to reach about a machine: its owner
+            owner = site.automations[ident].owner
+            return (Reach("Owned by", (Contact(self.name(owner)),)), *self.contacts(owner))
         entry = site.teams.get(ident) or site.roles.get(ident)
         lines = []
         if entry is not None and entry.oncall:
@@ -161,7 +166,7 @@ def free_text(text: str) -> Contact:
 
 def status_icon(status: str) -> str:
     """A sign beside a status word, so colour is never the only signal."""
-    if status in ("granted", "passed", "waived", "done", "complete"):
+    if status in ("granted", "not-required", "passed", "waived", "done", "complete"):
         return "✅"
     if status in ("rejected", "expired", "failed", "blocked", "rolled-back"):
         return "❌"
@@ -176,15 +181,11 @@ def runbook_path(plan_id: str) -> str:
     return f"plans/{plan_id}/runbook.md"
 
 
-def human_duration(delta: timedelta) -> str:
-    """timedelta -> '1 h 25 min', '3 d', '2 w 1 d', '1 min 30 s' (the largest units that fit)."""
-    seconds = int(delta.total_seconds())
-    parts = []
-    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
-        if seconds >= size:
-            parts.append(f"{seconds // size} {unit}")
-            seconds %= size
-    return " ".join(parts) or "0 min"
+def moment(value: datetime) -> str:
+    """2026-12-01 10:40, or 2026-12-01 at midnight; seconds only when there are some."""
+    if value.time() == time():
+        return value.date().isoformat()
+    return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
 
 
 def day(value: date | None) -> str:

@@ -17,8 +17,8 @@ from plangen.model.schedule import PhaseTimes
 class Node:
     id: str  # generated: n0, n1, ...
     label: str  # raw text, escaped when rendered
-    shape: str = "box"  # box | round | gate | stop
-    style: str = ""  # one of a fixed set of classes: phase, gate, blocked, rollback, done, live
+    shape: str = "box"  # box | round | gate | stop | auto (a machine's analysis)
+    style: str = ""  # one of a fixed set of classes: phase, gate, auto, blocked, rollback, done, live
 
 
 @dataclass(frozen=True)

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.registry import PILLARS, rules
-from plangen.errors import Finding, short
+from plangen.errors import Finding, plural, short
 from plangen.model.base import is_web_url
-from plangen.model.plan import Covers, Plan
-from plangen.model.schedule import predecessors
+from plangen.model.plan import Analysis, Covers, Plan
+from plangen.model.schedule import PhaseTimes, predecessors
 from plangen.views.base import (
-    Directory, Link, Ref, Who, day, label, percent, plan_path, runbook_path, status_icon,
+    Directory, Link, Ref, Who, day, label, moment, percent, plan_path, runbook_path, status_icon,
 )
 from plangen.views.decision import (
     BlockerView, DecisionCard, blocker_view, decision_card, schedule_text, verdict_text, verdict_word,
 )
+from plangen.views.steps import Owner, StepView, human, step_views
 from plangen.views.diagrams import Edge, Flowchart, Gantt, Ids, Marker, Node, Section, Task, freeze_span, task_span
 
 
@@ -45,6 +46,29 @@ class PhaseRow:
     blockers: tuple[BlockerView, ...]
     open_gates: tuple[str, ...]  # it ran although these gates are open (gate-open)
     outside_mandate: tuple[str, ...]  # running beyond what its approvals allow today
+    environment: str = ""
+    cohorts: str = ""
+    minimum: str = ""  # the bake time, in words
+    analyses: tuple[AnalysisRow, ...] = ()
+    steps: tuple[StepView, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnalysisRow:
+    """An automated check that decides during its phase."""
+
+    id: str
+    metric: str
+    provider: str
+    query: str
+    schedule: str  # "every 1 min, 5 times, after 2 min"
+    success: str
+    failure: str  # with the failures tolerated
+    action: str
+    decided_by: Who | None
+    icon: str
+    status: str
+    dashboard: Link | None
 
 
 @dataclass(frozen=True)
@@ -79,6 +103,7 @@ class DependencyRow:
     overdue: bool
     late_for: tuple[str, ...]  # phases that start before it is needed by
     at_risk: bool  # at-risk or blocked
+    waits_for: Ref | None = None  # another plan (or one of its phases) whose status this follows
 
 
 @dataclass(frozen=True)
@@ -110,6 +135,25 @@ class SafeguardRow:
     kind: str
     description: str
     owner: Who | None
+    state: str = ""  # "" when in place; planned | disabled
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    """Who is told what as the rollout goes (since 1.1)."""
+
+    phase: str  # the phase's name, or "every phase"
+    when: str
+    audience: str
+    channel: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RelationRow:
+    kind: str  # supersedes | cites | related
+    plan: Ref
+    note: str
 
 
 @dataclass(frozen=True)
@@ -197,7 +241,7 @@ class PlanPage:
     evaluation: Link | None
     window: str
     timezone: str
-    freezes: tuple[tuple[str, str, str], ...]  # first day, last day, reason
+    freezes: tuple[tuple[str, str, str], ...]  # what (freeze or site-wide lock), when, reason
     decision: DecisionCard
     print_header: str  # atop every printed page
     objectives: tuple[ObjectiveRow, ...]
@@ -217,6 +261,8 @@ class PlanPage:
     validation: tuple[CheckRow, ...]
     evidence: tuple[EvidenceRow, ...]
     completeness: Completeness
+    communications: tuple[MessageRow, ...] = ()
+    relations: tuple[RelationRow, ...] = ()
 
 
 def _link(label_text: str, href: str | None) -> Link | None:
@@ -250,18 +296,48 @@ def phase_rows(analysis: PlanAnalysis, people: Directory) -> tuple[PhaseRow, ...
         rows.append(PhaseRow(
             n, phase.id, phase.name, short(phase.name), phase.kind, phase.scope or "", percent(phase.traffic),
             ", ".join(phase.regions) or "all",  # no regions: unrestricted
-            day(times.first_day), day(times.last_day), phase.duration or "", label(phase.status),
+            *span_text(times), phase.duration or "", label(phase.status),
             tuple(phase.exit_criteria), phase.on_failure or "", d.state, verdict_text(d), d.go or "",
             schedule_text(d), tuple(blocker_view(b, ctx.plan.id, people) for b in d.blockers), d.open_gates,
-            d.outside_mandate,
+            d.outside_mandate, phase.environment or "", ", ".join(phase.cohorts), human(phase.minimum),
+            tuple(analysis_row(g, people) for g in phase.analysis),
+            step_views(phase.steps, lambda o: Owner(people.who(o), "") if o else None, people.who,
+                       f"phase-{phase.id}-step"),
         ))
     return tuple(rows)
 
 
+def span_text(times: PhaseTimes) -> tuple[str, str]:
+    """First and last day; or, when the phase starts or ends at a time of day,
+    the moments it starts and ends."""
+    timed = any(t is not None and t.time() != time() for t in (times.start, times.end))
+    if not timed:
+        return day(times.first_day), day(times.last_day)
+    first = moment(times.start) if times.start else ""
+    if times.start and times.end and times.end.date() == times.start.date():
+        return first, moment(times.end)[11:]  # the same day: its time alone
+    return first, moment(times.end) if times.end else ""
+
+
+def analysis_row(g: Analysis, people: Directory) -> AnalysisRow:
+    when = [f"every {human(g.interval)}"] if g.interval else []
+    when += [plural(g.count, "time")] if g.count else ([] if not g.interval else ["until the phase ends"])
+    when += [f"first after {human(g.initial_delay)}"] if g.initial_delay else []
+    fails = g.failure or ""
+    if g.failure_limit:
+        fails = f"{fails} ({plural(g.failure_limit, 'failure')} tolerated)" if fails else \
+            f"{plural(g.failure_limit, 'failure')} tolerated"
+    return AnalysisRow(g.id, g.metric, g.provider or "", g.query or "", ", ".join(when), g.success or "", fails,
+                       g.on_failure or "", people.who(g.decided_by) if g.decided_by else None, status_icon(g.status),
+                       label(g.status),
+                       _link("Results", g.dashboard))
+
+
 def flowchart(analysis: PlanAnalysis) -> Flowchart:
     """Phases in `after` order, each with its state or verdict; every approval,
-    check and open dependency once, as a gate into the phases it gates; a
-    rollback path from every phase with on_failure: rollback."""
+    check and open dependency once, as a gate into the phases it gates; each
+    automated analysis beside the phase it decides; a rollback path from every
+    phase with on_failure: rollback."""
     ctx = analysis.context
     plan = ctx.plan
     decision = analysis.decision
@@ -277,7 +353,7 @@ def flowchart(analysis: PlanAnalysis) -> Flowchart:
                           "round", style))
     for pid, preds in predecessors(plan).items():
         edges += [Edge(phase_node[prev], phase_node[pid]) for prev in preds]
-    gates = [(f"Approval: {a.name}", "expired" if lapsed else label(a.status), a.status == "granted" and not lapsed,
+    gates = [(f"Approval: {a.name}", "expired" if lapsed else label(a.status), a.status in ("granted", "not-required") and not lapsed,
               a.before)
              for a in plan.approvals for lapsed in [a.expires_on is not None and a.expires_on < ctx.as_of]]
     gates += [(f"Check: {c.check}", label(c.status), c.status in ("passed", "waived"), c.before)
@@ -291,6 +367,13 @@ def flowchart(analysis: PlanAnalysis) -> Flowchart:
         node = ids.next()  # one node per gate, an arrow into each phase it gates
         nodes.append(Node(node, f"{short(text)}\n{status}", "gate", "gate" if passed else "blocked"))
         edges += [Edge(node, phase_node[pid]) for pid in before]
+    # A machine's analysis is not a gate into the phase: it decides during it.
+    for phase in plan.rollout.phases:
+        for g in phase.analysis:
+            node = ids.next()
+            nodes.append(Node(node, f"Analysis: {short(g.metric)}\n{label(g.status)}", "auto",
+                              "blocked" if g.status in ("failed", "inconclusive") else "auto"))
+            edges.append(Edge(node, phase_node[phase.id], "decides during", dashed=True))
     failing = [p for p in plan.rollout.phases if p.on_failure == "rollback"]
     if failing:
         target = plan.rollback.target if plan.rollback and plan.rollback.target else "previous version"
@@ -371,7 +454,8 @@ def _finding_row(f: Finding, people: Directory) -> FindingRow:
     return FindingRow(f.severity, f.rule or "", f.message, f.line, waived_by, f.waiver_reason)
 
 
-def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
+def plan_page(analysis: PlanAnalysis, people: Directory, titles: dict[str, str] | None = None) -> PlanPage:
+    """`titles`: every plan's title by id, for links to related plans."""
     plan = analysis.context.plan
     ctx = analysis.context
     phases = plan.rollout.phases
@@ -399,7 +483,8 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
         evaluation=_link("Evaluation report", model.evaluation) if model else None,
         window=f"{window.start} to {window.end}" if window and window.end else (f"from {window.start}" if window else ""),
         timezone=(window.timezone or "") if window else "",
-        freezes=tuple((day(f.from_), day(f.to), f.reason or "") for f in window.freezes) if window else (),
+        freezes=tuple(("Change lock (site-wide)" if f.weekly else "Change freeze (site-wide)" if f.site else
+                       "Change freeze", f.label, f.reason or "") for f in ctx.freezes),
         decision=decision_card(analysis, people),
         print_header=print_header(plan.title, plan, ctx.as_of),
         objectives=tuple(
@@ -430,6 +515,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
                     if d.needed_by and ctx.times[p].first_day and d.needed_by > ctx.times[p].first_day
                 ),
                 at_risk=open_work and d.status in ("at-risk", "blocked"),
+                waits_for=_other_plan(d.plan, d.phase, titles) if d.plan else None,
             )
             for d in plan.dependencies
             # only what is still to deliver is flagged; the rest is history
@@ -440,7 +526,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
                 a.id, a.name, who(a.approver), status_icon("expired" if lapsed else a.status),
                 f"{label(a.status)}, expired on {a.expires_on}" if lapsed and a.status == "granted" else label(a.status),
                 tuple(p.id in a.before for p in phases),
-                covers_text(a.covers), tuple(a.conditions), day(a.decided_on), day(a.expires_on),
+                covers_text(a.covers), ((f"Condition: {a.when}",) if a.when else ()) + tuple(a.conditions), day(a.decided_on), day(a.expires_on),
                 lapsed, _link("Decision record", a.evidence),
             )
             for a in plan.approvals
@@ -448,7 +534,8 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
         ),
         authority=authority_rows(plan, people),
         safeguards=tuple(SafeguardRow(s.name, label(s.kind or ""), s.description or "",
-                                      who(s.owner) if s.owner else None) for s in plan.safeguards),
+                                      who(s.owner) if s.owner else None,
+                                      s.state if s.state in ("planned", "disabled") else "") for s in plan.safeguards),
         monitoring=tuple(MonitorRow(m.metric, m.kind or "", m.threshold or "", _link("Dashboard", m.dashboard),
                                     m.alert or "") for m in plan.monitoring),
         validation=tuple(
@@ -458,7 +545,16 @@ def plan_page(analysis: PlanAnalysis, people: Directory) -> PlanPage:
         ),
         evidence=tuple(EvidenceRow(e.item, e.where or "", _web_link(e.where), e.retain or "") for e in plan.evidence),
         completeness=completeness(analysis, people),
+        communications=tuple(
+            MessageRow(phase_names[m.phase] if m.phase else "every phase", m.when, m.audience, m.channel or "",
+                       m.message or "") for m in plan.communications),
+        relations=tuple(RelationRow(r.kind, _other_plan(r.plan, None, titles), r.note or "") for r in plan.relations),
     )
+
+
+def _other_plan(plan_id: str, phase: str | None, titles: dict[str, str] | None) -> Ref:
+    title = short((titles or {}).get(plan_id, plan_id))
+    return Ref(f"{title}, phase {phase}" if phase else title, plan_path(plan_id), f"phase-{phase}" if phase else "")
 
 
 def print_header(title: str, plan: Plan, as_of: date) -> str:

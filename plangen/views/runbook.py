@@ -9,21 +9,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from plangen.analysis.analyse import PlanAnalysis
+from plangen.analysis.context import PlanContext
+from plangen.errors import short
 from plangen.model.base import duration_delta
 from plangen.model.plan import Monitor, Trigger
+from plangen.errors import human_duration
 from plangen.views.base import (
-    Directory, Link, Reach, Ref, Who, day, free_text, human_duration, label, plan_path, runbook_path,
+    Directory, Link, Reach, Ref, Who, day, free_text, label, moment, plan_path, runbook_path,
 )
+from plangen.views.steps import Owner, StepView, human, step_views
 from plangen.views.decision import DecisionCard, decision_card
 from plangen.views.plan import AuthorityRow, authority_rows, print_header
-
-
-@dataclass(frozen=True)
-class Owner:
-    """Who does or decides something, and whether they stand in for nobody named."""
-
-    who: Who
-    stands_in: str  # "" when named in the plan; else why they are shown ("incident owner", "plan owner")
 
 
 @dataclass(frozen=True)
@@ -35,17 +31,6 @@ class TriggerRow:
     decided_by: Owner
     threshold: str  # from the monitoring entry it names
     dashboard: Link | None
-
-
-@dataclass(frozen=True)
-class StepView:
-    number: int
-    anchor: str  # step-3: a stable address for links, search hits and ticks
-    do: str
-    owner: Owner | None
-    command: str
-    expect: str
-    time: str
 
 
 @dataclass(frozen=True)
@@ -81,6 +66,9 @@ class RunbookPage:
     print_header: str  # atop every printed page
     decision: DecisionCard
     target: str
+    window: str  # when rollback stops being possible, in words ("" when the plan says nothing)
+    window_reason: str
+    window_closed: bool  # as of the build date, the window has closed
     previous_version: str
     authority: tuple[AuthorityRow, ...]
     complete: bool  # it has triggers and steps
@@ -123,7 +111,7 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
         # The level's own contact first, unless it is one of the team's already.
         own = (Reach("Page", (free_text(level.contact),)),) if level.contact and level.contact not in known else ()
         contacts = own + entry.contacts
-        escalation.append(EscalationRow(level.level, entry, _human(level.respond_within), contacts))
+        escalation.append(EscalationRow(level.level, entry, human(level.respond_within), contacts))
     return RunbookPage(
         path=runbook_path(plan.id),
         plan_ref=Ref(plan.title, plan_path(plan.id)),
@@ -134,14 +122,14 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
         print_header=print_header(f"Rollback runbook: {plan.title}", plan, analysis.context.as_of),
         decision=decision_card(analysis, people),
         target=(rollback.target or "") if rollback else "",
+        window=window_text(analysis.context),
+        window_reason=(rollback.window.reason or "") if rollback and rollback.window else "",
+        window_closed=(closes := analysis.context.rollback_closes) is not None and closes.date() < analysis.context.as_of,
         previous_version=(plan.model.previous_version or "") if plan.model else "",
         authority=authority_rows(plan, people),
         complete=bool(steps and triggers),
         triggers=tuple(_trigger(t, owner(t.decided_by), monitors) for t in triggers),
-        steps=tuple(
-            StepView(n, f"step-{n}", s.do, owner(s.owner), s.command or "", s.expect or "", _human(s.time))
-            for n, s in enumerate(steps, start=1)
-        ),
+        steps=step_views(steps, owner, who),
         total_time=human_duration(total) if timed else "",
         timed_steps=len(timed),
         continuity=(rollback.continuity or "") if rollback else "",
@@ -156,6 +144,19 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
     )
 
 
+def window_text(ctx: PlanContext) -> str:
+    """"until 1 h after phase "All traffic" starts (2026-12-02 10:40 Europe/London)"."""
+    window = ctx.plan.rollback.window if ctx.plan.rollback else None
+    if window is None:
+        return ""
+    phase = short(ctx.window_phase.name)
+    when = f"{human(window.lasts)} after “{phase}” starts" if window.lasts else f"“{phase}” starts"
+    closes = ctx.rollback_closes
+    zone = ctx.plan.release_window.timezone if ctx.plan.release_window else None
+    at = f" ({moment(closes)}{' ' + zone if zone else ''})" if closes else ""
+    return f"until {when}{at}"
+
+
 def _trigger(t: Trigger, decided_by: Owner, monitors: dict[str, Monitor]) -> TriggerRow:
     watched = monitors.get(t.monitor) if t.monitor else None
     return TriggerRow(
@@ -165,5 +166,3 @@ def _trigger(t: Trigger, decided_by: Owner, monitors: dict[str, Monitor]) -> Tri
     )
 
 
-def _human(duration: str | None) -> str:
-    return human_duration(duration_delta(duration)) if duration else ""

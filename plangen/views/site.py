@@ -178,6 +178,7 @@ class DirectoryIndexPage:
     people: tuple[Who, ...]
     teams: tuple[Who, ...]
     roles: tuple[Who, ...]
+    automations: tuple[Who, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,7 @@ def pending_approvals(analysis: Analysis, people: Directory) -> ApprovalsPage:
         names = {ph.id: short(ph.name) for ph in plan.rollout.phases}
         for a in plan.approvals:
             lapsed = a.status == "granted" and a.expires_on is not None and a.expires_on < analysis.as_of
-            if (a.status == "granted" and not lapsed) or p.decision.history(a.before):
+            if (a.status == "granted" and not lapsed) or a.status == "not-required" or p.decision.history(a.before):
                 continue  # in force, or it gated only finished phases: history
             starts = [p.context.times[pid].first_day for pid in a.before]
             known = sorted(d for d in starts if d is not None)
@@ -339,6 +340,7 @@ def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntr
     def name(ident: str, plan: Ref, what: str, kind: str) -> None:
         duties[ident][kind].append(Duty(plan, what, ""))
         # people behind a team or role get the duty too, marked with the team or role
+        # (an automation's owner answers for it, but does not hold its duties)
         for person in people.people_of(ident):
             if person != ident:
                 duties[person][kind].append(Duty(plan, what, people.name(ident)))
@@ -388,7 +390,8 @@ def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntr
                          f"Step {n}: {short(step.do)}", "runbook")
 
     pages = []
-    for kind, entries in (("person", site.people), ("team", site.teams), ("role", site.roles)):
+    for kind, entries in (("person", site.people), ("team", site.teams), ("role", site.roles),
+                          ("automation", site.automations)):
         for ident in sorted(entries):
             mine = duties[ident]
             if kind == "person":
@@ -396,6 +399,10 @@ def directory_pages(analysis: Analysis, people: Directory) -> list[DirectoryEntr
                 details = tuple((k, v) for k, v in (("Mail", person.email), ("Phone", person.phone)) if v)
                 members = tuple(people.who(x) for x in ([person.team] if person.team else []))
                 members += tuple(people.who(r) for r, role in sorted(site.roles.items()) if ident in role.held_by)
+            elif kind == "automation":
+                machine = site.automations[ident]
+                details = tuple((k, v) for k, v in (("Kind", machine.kind), ("Docs", machine.docs)) if v)
+                members = (people.who(machine.owner),)
             elif kind == "team":
                 team = site.teams[ident]
                 details = tuple((k, v) for k, v in (("Contact", team.contact), ("On call", team.oncall)) if v)
@@ -445,8 +452,9 @@ def site_views(analysis: Analysis) -> SiteViews:
     people = Directory(site)
     pages: list[Page] = [Page("index.md", "portfolio.md.j2", portfolio(analysis, site))]
     books: dict[str, RunbookPage] = {}
+    titles = {p.context.plan.id: p.context.plan.title for p in analysis.plans}
     for p in analysis.plans:
-        view: PlanPage = plan_page(p, people)
+        view: PlanPage = plan_page(p, people, titles)
         book = runbook_page(p, people)
         books[p.context.plan.id] = book
         pages += [Page(view.path, "plan.md.j2", view), Page(book.path, "runbook.md.j2", book)]
@@ -460,6 +468,7 @@ def site_views(analysis: Analysis) -> SiteViews:
             tuple(people.who(x) for x in sorted(site.people)),
             tuple(people.who(x) for x in sorted(site.teams)),
             tuple(people.who(x) for x in sorted(site.roles)),
+            tuple(people.who(x) for x in sorted(site.automations)),
         )),
     ]
     entries = directory_pages(analysis, people)

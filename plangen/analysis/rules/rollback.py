@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangen.analysis.context import PlanContext
+from datetime import timedelta
+
+from plangen.analysis.context import PlanContext, analysis_time
 from plangen.analysis.registry import Hit, rule
+from plangen.errors import human_duration
+from plangen.model.base import duration_delta
 
 
 @rule(
@@ -54,13 +58,43 @@ def rollback_authority(ctx: PlanContext) -> Iterator[Hit]:
     if authority is None or not authority.rollback:
         yield Hit(ctx.where(("authority", "rollback"), ("authority",)), "nobody may order a rollback (authority.rollback)")
         return
-    people = ctx.people(authority.rollback)
+    # An automation rolls back by itself; someone must still be able to order it by hand.
+    humans = [who for who in authority.rollback if who not in ctx.site.automations]
+    if not humans:
+        yield Hit(("authority", "rollback"), f"only automations may roll back ({', '.join(authority.rollback)}): "
+                  "nobody can order a rollback by hand when they fail")
+        return
+    people = ctx.people(humans)
     if len(people) == 1:
         message = f"rollback authority resolves to 1 person ({next(iter(people))}); name a second"
     elif not people:
-        names = ", ".join(authority.rollback)
+        names = ", ".join(humans)
         message = (f"rollback authority ({names}) resolves to no person: no one holds the role or is in the "
                    "team; name at least two people")
     else:
         return
     yield Hit(("authority", "rollback"), message, severity="warning")
+
+
+@rule(
+    "rollback-window", pillar="rollback", severity="warning",
+    summary="The rollback window closes before the analyses of the phase that opens it can decide (since 1.1).",
+    why="A blue-green switch back works only while the old version is kept; if the analysis after the "
+        "switch fails once the old version is gone, the only way back is a slow redeploy.",
+    fix="Lengthen `rollback.window.lasts` (e.g. the scale-down delay) beyond the analyses' time, or shorten "
+        "the analyses.",
+)
+def rollback_window(ctx: PlanContext) -> Iterator[Hit]:
+    window = ctx.plan.rollback.window if ctx.plan.rollback else None
+    if window is None:
+        return
+    phase = ctx.window_phase
+    if ctx.decision.phases[phase.id].finished:
+        return
+    open_for = duration_delta(window.lasts) if window.lasts else timedelta()
+    for gate in phase.analysis:
+        needs = analysis_time(gate)
+        if needs is not None and needs > open_for:
+            closes = f"{human_duration(open_for)} after" if open_for else "when"
+            yield Hit(("rollback", "window"), f"the rollback window closes {closes} phase '{phase.id}' starts, but "
+                      f"its analysis '{gate.id}' needs {human_duration(needs)} to decide")

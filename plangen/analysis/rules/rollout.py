@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangen.analysis.context import PlanContext
+from plangen.analysis.context import analysis_time as needed
 from plangen.analysis.registry import Hit, rule
-from plangen.errors import plural
+from plangen.errors import human_duration, plural
+from plangen.model.base import duration_delta
 
 
 @rule(
@@ -49,23 +51,19 @@ def strategy_risk(ctx: PlanContext) -> Iterator[Hit]:
 
 @rule(
     "window-freeze", pillar="rollout", severity="error",
-    summary="A phase scheduled inside a freeze.",
+    summary="A phase scheduled inside a freeze (the plan's own or, since 1.1, the site's), or starting inside a "
+            "weekly change lock.",
     why="Freezes protect critical business periods; a phase planned inside one will be refused or, "
         "worse, run without support.",
     fix="Move the phase (its `start`, `duration` or predecessors) out of the freeze.",
 )
 def window_freeze(ctx: PlanContext) -> Iterator[Hit]:
-    window = ctx.plan.release_window
     for phase in ctx.plan.rollout.phases:
-        if ctx.decision.phases[phase.id].finished or window is None:
+        if ctx.decision.phases[phase.id].finished:
             continue
-        for index in ctx.freezes_hit(phase):
-            freeze = window.freezes[index]
-            reason = f" ({freeze.reason})" if freeze.reason else ""
-            yield Hit(
-                ctx.phase_path(phase),
-                f"phase '{phase.id}' runs inside the freeze {freeze.from_} to {freeze.to}{reason}",
-            )
+        for freeze in ctx.freezes_hit(phase):
+            how = "starts inside" if freeze.weekly else "runs inside"
+            yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' {how} {freeze.describe()}")
 
 
 @rule(
@@ -88,3 +86,51 @@ def schedule_slip(ctx: PlanContext) -> Iterator[Hit]:
                       f"{phase.status}: {plural(d.slip_days, 'day')} over")
 
 
+
+
+@rule(
+    "analysis-action", pillar="rollout", severity="error",
+    summary="A high- or critical-risk plan with an analysis that cannot stop its phase: no failure or success "
+            "condition, or no `on_failure` (since 1.1).",
+    why="An automated promotion is only a safeguard if a bad result stops it; an analysis that decides "
+        "nothing promotes a high-risk change on the clock alone.",
+    fix="Give the analysis a `failure` (or `success`) condition and an `on_failure` action: stop, pause or "
+        "rollback.",
+)
+def analysis_action(ctx: PlanContext) -> Iterator[Hit]:
+    if ctx.plan.risk not in ("high", "critical"):
+        return
+    for i, phase in enumerate(ctx.plan.rollout.phases):
+        if ctx.decision.phases[phase.id].finished:
+            continue
+        for j, gate in enumerate(phase.analysis):
+            missing = [what for what, absent in (
+                ("no failure or success condition", gate.failure is None and gate.success is None),
+                ("no on_failure action", gate.on_failure is None)) if absent]
+            if missing:
+                yield Hit(("rollout", "phases", i, "analysis", j),
+                          f"analysis '{gate.id}' of phase '{phase.id}' has {' and '.join(missing)}")
+
+
+@rule(
+    "analysis-time", pillar="rollout", severity="warning",
+    summary="A phase planned to end before its analyses can decide or before its `minimum` time (since 1.1).",
+    why="If the next phase starts before the measurements are in, the analysis gates nothing: the rollout "
+        "is promoted on the calendar, not on evidence.",
+    fix="Lengthen the phase (`duration` or `end`), or shorten the analysis (`interval`, `count`, "
+        "`initial_delay`).",
+)
+def analysis_time(ctx: PlanContext) -> Iterator[Hit]:
+    for phase in ctx.plan.rollout.phases:
+        t = ctx.times[phase.id]
+        if ctx.decision.phases[phase.id].finished or t.start is None or t.end is None or not ctx.successors[phase.id]:
+            continue
+        runs = t.end - t.start
+        needs = [(f"its minimum is {human_duration(duration_delta(phase.minimum))}", duration_delta(phase.minimum))] \
+            if phase.minimum else []
+        needs += [(f"analysis '{g.id}' needs {human_duration(n)}", n) for g in phase.analysis
+                  if (n := needed(g)) is not None]
+        for what, time in needs:
+            if time > runs:
+                yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' is planned to run {human_duration(runs)}, "
+                          f"but {what}")

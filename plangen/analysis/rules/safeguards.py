@@ -41,3 +41,21 @@ def monitoring_drift(ctx: PlanContext) -> Iterator[Hit]:
 def audit_evidence(ctx: PlanContext) -> Iterator[Hit]:
     if not ctx.plan.evidence:
         yield Hit(ctx.where(("evidence",)), "no evidence items: nothing is preserved for audit")
+
+
+@rule(
+    "safeguard-state", pillar="safeguards", severity="warning",
+    summary="A safeguard still planned, or disabled, while a phase is live or next (since 1.1).",
+    why="A kill switch or fallback that is not in place protects nothing; the plan reads safer than the "
+        "release is.",
+    fix="Put the safeguard in place before the phase starts, or say in the plan what replaces it.",
+)
+def safeguard_state(ctx: PlanContext) -> Iterator[Hit]:
+    decision = ctx.decision
+    if decision.over or not (decision.live or decision.next):
+        return
+    for i, guard in enumerate(ctx.plan.safeguards):
+        if guard.state in ("planned", "disabled"):
+            yield Hit(("safeguards", i, "state"), f"safeguard '{guard.name}' is {guard.state} while the rollout "
+                      "is under way" if decision.live else f"safeguard '{guard.name}' is {guard.state} before the "
+                      "next phase")
