@@ -241,7 +241,7 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     findings += duplicates
     clashing = {f.file for f in duplicates}
     plans = [p for p in plans if p.doc.file not in clashing]
-    links = link_plans(plans, parsed)
+    links = link_plans(parsed, parsed)  # every plan's links are checked, whatever else is wrong with it
     findings += links.findings
     broken = {f.file for f in links.findings if f.severity == "error"}
     plans = [links.plans.get(p.doc.file, p) for p in plans if p.doc.file not in broken]

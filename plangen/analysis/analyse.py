@@ -50,5 +50,5 @@ def analyse(project: Project, as_of: date) -> Analysis:
     for loaded in project.plans:
         ctx = PlanContext.of(loaded.plan, loaded.doc, site, as_of)
         findings = tuple(lint_plan(ctx, levels))
-        results.append(PlanAnalysis(loaded, ctx, findings, pillar_scores(findings, levels)))
+        results.append(PlanAnalysis(loaded, ctx, findings, pillar_scores(findings, levels, lambda r: r.scored(ctx))))
     return Analysis(project, as_of, tuple(results))

@@ -76,10 +76,15 @@ def _month_day(year: int, text: str) -> date:
 
 def plan_freezes(plan: Plan, site: SiteConfig | None) -> list[Freeze]:
     """The plan's own freezes, then the site's."""
-    out = []
     window = plan.release_window
-    for f in window.freezes if window else []:
-        out.append(Freeze(f"{f.from_}/{f.to}", f"{f.from_} to {f.to}", f.reason, None, f.from_, f.to))
+    own = [Freeze(f"{f.from_}/{f.to}", f"{f.from_} to {f.to}", f.reason, None, f.from_, f.to)
+           for f in (window.freezes if window else [])]
+    return own + site_freezes_of(site)
+
+
+def site_freezes_of(site: SiteConfig | None) -> list[Freeze]:
+    """The freezes site.yaml declares for every plan."""
+    out = []
     for f in site.freezes if site else []:
         if f.weekly:
             label = f"every week {f.weekly.from_} to {f.weekly.to}" + (f" ({f.timezone})" if f.timezone else "")

@@ -33,17 +33,25 @@ class Rule:
     why: str  # why it matters
     fix: str  # how to fix it
     check: Callable[[PlanContext], Iterable[Hit]]
+    applies: Callable[[PlanContext], bool] | None = None  # None: to every plan
+
+    def scored(self, ctx: PlanContext) -> bool:
+        """Whether the rule counts in the plan's completeness: a rule about a
+        part the plan does not use (an analysis, a rollback window) neither
+        lowers nor raises it."""
+        return self.applies is None or self.applies(ctx)
 
 
 _RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, *, pillar: str, severity: Severity, summary: str, why: str, fix: str):
+def rule(rule_id: str, *, pillar: str, severity: Severity, summary: str, why: str, fix: str,
+         applies: Callable[[PlanContext], bool] | None = None):
     """Register a rule function under its id."""
 
     def register(check: Callable[[PlanContext], Iterable[Hit]]) -> Callable[[PlanContext], Iterable[Hit]]:
         assert pillar in PILLARS and rule_id not in _RULES
-        _RULES[rule_id] = Rule(rule_id, pillar, severity, summary, why, fix, check)
+        _RULES[rule_id] = Rule(rule_id, pillar, severity, summary, why, fix, check, applies)
         return check
 
     return register

@@ -372,13 +372,6 @@ def _site_freezes(doc: Document, site: SiteConfig) -> Iterator[Finding]:
         if freeze.from_ and freeze.to and freeze.to < freeze.from_:
             yield doc.finding(("freezes", i, "to"), f"the freeze ends ({freeze.to}) before it starts ({freeze.from_})",
                               "'from' is the first frozen day and 'to' the last")
-        if freeze.yearly:
-            for key, text in (("from", freeze.yearly.from_), ("to", freeze.yearly.to)):
-                try:
-                    date(2000, int(text[:2]), int(text[3:]))  # a leap year: 02-29 is a day
-                except ValueError:
-                    yield doc.finding(("freezes", i, "yearly", key), f"{quote(text)} is not a day of the year",
-                                      "write MM-DD, e.g. 12-20")
         if freeze.timezone and freeze.timezone not in _zones():
             yield doc.finding(("freezes", i, "timezone"), f"unknown time zone {quote(freeze.timezone)}",
                               did_you_mean(freeze.timezone, _zones()) + " (IANA names such as Europe/London)")

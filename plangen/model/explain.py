@@ -136,6 +136,15 @@ def _one(error: Any, loc: FieldPath, key_error: bool, doc: Document, root: type[
             hint = "like 90m, 5d or 2w (minutes, hours, days, weeks); 40s with format plangen/v1.1"
         elif kind == "plangen_empty":
             hint = "write the value, or remove the field"
+        elif kind == "plangen_moment":
+            hint = "like 2026-12-01 or, with format plangen/v1.1, 2026-12-01T02:00 in the release window's timezone"
+        elif kind in ("plangen_time", "plangen_week_time"):
+            hint = "24-hour clock, like 02:00 or 16:30; the freeze's `timezone` says where"
+        elif kind == "plangen_month_day":
+            hint = "month then day, like 12-20; a span may run over the new year (from 12-20 to 01-04)"
+        elif kind == "plangen_freeze":
+            hint = "write `from` and `to` (days), or `weekly: {from: fri 16:00, to: mon 08:00}`, or " \
+                   "`yearly: {from: 12-20, to: 01-04}`"
     elif kind == "missing":
         line, col = doc.position(loc[:-1])
         owner = model_at(root, loc[:-1])

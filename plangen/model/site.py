@@ -3,11 +3,14 @@ that every "who" field in a plan refers to."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
-from pydantic import model_validator
+from plangen.errors import quote
 
 from plangen.model.base import Day, DirectoryId, Items, Slug, StrictModel, Text, Url
 from plangen.model.plan import RULE_IDS
@@ -84,7 +87,29 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 WEEK_TIME_PATTERN = r"^(mon|tue|wed|thu|fri|sat|sun)( ([01][0-9]|2[0-3]):[0-5][0-9])?$"
-WeekTime = Annotated[str, Field(pattern=WEEK_TIME_PATTERN)]
+MONTH_DAY_PATTERN = r"^[0-9]{2}-[0-9]{2}$"
+
+
+def check_week_time(value: str) -> str:
+    if not re.fullmatch(WEEK_TIME_PATTERN, value):
+        raise PydanticCustomError("plangen_week_time", "{value} is not a day of the week and a time: expected a day "
+                                  "(mon, tue, wed, thu, fri, sat, sun), then optionally HH:MM, like 'fri 16:00'",
+                                  {"value": quote(value)})
+    return value
+
+
+def check_month_day(value: str) -> str:
+    try:
+        if not re.fullmatch(MONTH_DAY_PATTERN, value):
+            raise ValueError
+        date(2000, int(value[:2]), int(value[3:]))  # a leap year: 02-29 is a day of the year
+    except ValueError:
+        raise PydanticCustomError("plangen_month_day", "{value} is not a day of the year: expected MM-DD, like 12-20",
+                                  {"value": quote(value)}) from None
+    return value
+
+
+WeekTime = Annotated[str, AfterValidator(check_week_time), WithJsonSchema({"type": "string", "pattern": WEEK_TIME_PATTERN})]
 
 
 class WeeklySpan(StrictModel):
@@ -96,7 +121,7 @@ class WeeklySpan(StrictModel):
     """Day and time it ends (absent time: the end of that day)."""
 
 
-MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+MonthDay = Annotated[str, AfterValidator(check_month_day), WithJsonSchema({"type": "string", "pattern": MONTH_DAY_PATTERN})]
 
 
 class YearlySpan(StrictModel):
@@ -134,9 +159,10 @@ class SiteFreeze(StrictModel):
                                        ("weekly", self.weekly is not None), ("yearly", self.yearly is not None)) if on]
         if len(forms) != 1:
             shown = " and ".join(forms) if forms else "none"
-            raise ValueError(f"a freeze is either one-off (from and to), weekly or yearly: this one has {shown}")
+            raise PydanticCustomError("plangen_freeze", "a freeze is either one-off (from and to), weekly or yearly: "
+                                      "this one has {shown}", {"shown": shown})
         if forms == ["from/to"] and (self.from_ is None or self.to is None):
-            raise ValueError("a one-off freeze needs both 'from' and 'to'")
+            raise PydanticCustomError("plangen_freeze", "a one-off freeze needs both 'from' and 'to'")
         return self
 
 

@@ -22,7 +22,7 @@ VERDICT = {go: f"{ICON[go]} {go}" for go in ("GO", "NO-GO")}
 PLAN_OVER = {"complete": "🏁 Plan complete", "retired": "Plan retired", "rolled-back": "↩️ Plan rolled back"}
 
 # Where each kind of blocker is listed on the plan page.
-_ROW = {"approval": "approval-{}", "check": "check-{}", "dependency": "dependency-{}"}
+_ROW = {"approval": "approval-{}", "check": "check-{}", "dependency": "dependency-{}", "analysis": "analysis-{}"}
 
 
 @dataclass(frozen=True)

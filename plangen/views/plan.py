@@ -402,13 +402,23 @@ def timeline(analysis: PlanAnalysis) -> Gantt:
         status = BAR.get(d.state) or ("crit" if d.go == "NO-GO" else "")
         tasks.append(Task(ids.next(), f"{short(phase.name)} ({verdict_word(d)})", span[0], span[1], status))
     sections = [Section("Phases", tuple(tasks))]
+    # The plan's own freezes, and each day freeze of the site's that meets a phase
+    # (a weekly lock is stated in the overview, not drawn every week).
+    days = [d for t in ctx.times.values() for d in (t.first_day, t.last_day) if d is not None]
+    freezes = []
+    for f in ctx.freezes if days else []:
+        if f.weekly:
+            continue
+        for first, last in f.occurrences(min(days), max(days)):
+            if f.site is None or (first <= max(days) and min(days) <= last):
+                text = f"Freeze: {short(f.reason)}" if f.reason else "Freeze"
+                freezes.append(Task(ids.next(), text, *freeze_span(first, last), "freeze"))
     window = plan.release_window
-    if window and window.freezes:
-        freezes = tuple(
-            Task(ids.next(), f"Freeze: {short(f.reason)}" if f.reason else "Freeze", *freeze_span(f.from_, f.to), "freeze")
-            for f in window.freezes
-        )
-        sections.append(Section("Freezes", freezes))
+    if not days and window:  # nothing scheduled: the plan's own freezes still show
+        freezes = [Task(ids.next(), f"Freeze: {short(f.reason)}" if f.reason else "Freeze",
+                        *freeze_span(f.from_, f.to), "freeze") for f in window.freezes]
+    if freezes:
+        sections.append(Section("Freezes", tuple(freezes)))
     return Gantt(f"Timeline of {short(plan.title)}", tuple(sections), as_of_marker(ctx.as_of, sections))
 
 

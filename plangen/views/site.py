@@ -19,6 +19,7 @@ from plangen.analysis.registry import PILLARS, rules
 from plangen.model.site import SiteConfig
 from plangen.views.base import Directory, Ref, Who, day, directory_path, label, plan_path, runbook_path, status_icon
 from plangen.views.decision import DecisionCard, decision_card
+from plangen.analysis.freezes import site_freezes_of
 from plangen.views.diagrams import Gantt, Ids, Section, Task, freeze_span, task_span
 from plangen.views.plan import BAR, PlanPage, as_of_marker, covers_text, plan_page, verdict_word
 from plangen.views.runbook import RunbookPage, runbook_page
@@ -84,6 +85,7 @@ class CalendarPage:
     rows: tuple[CalendarRow, ...]
     freezes: tuple[tuple[Ref, str, str, str], ...]  # plan, first, last, reason
     undated: tuple[CalendarRow, ...]
+    site_freezes: tuple[tuple[str, str], ...] = ()  # when, reason: for every plan
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,7 @@ DOWNLOADS = (
 
 
 CALENDAR_PAST = timedelta(days=30)  # the chart starts a month before the build date
+CALENDAR_AHEAD = timedelta(days=366)  # site freezes that repeat are drawn for a year ahead
 OVER = ("complete", "retired", "rolled-back")
 
 
@@ -249,6 +252,7 @@ def calendar(analysis: Analysis) -> CalendarPage:
     since = datetime.combine(analysis.as_of, datetime.min.time()) - CALENDAR_PAST
     sections = []
     rows, undated, freezes = [], [], []
+    site_freezes: list[tuple[str, str]] = []
     for p in analysis.plans:
         plan = p.context.plan
         tasks = []
@@ -273,9 +277,21 @@ def calendar(analysis: Analysis) -> CalendarPage:
                 tasks.append(Task(ids.next(), f"Freeze: {short(f.reason)}" if f.reason else "Freeze", start, end, "freeze"))
         if tasks:
             sections.append(Section(short(plan.title), tuple(tasks)))
+    site_tasks = []
+    for f in site_freezes_of(analysis.project.site):
+        site_freezes.append((f.label, f.reason or ""))
+        if f.weekly:
+            continue  # a weekly lock would be a bar every week: the table says it once
+        for first, last in f.occurrences(analysis.as_of, analysis.as_of + CALENDAR_AHEAD):
+            start, end = freeze_span(first, last)
+            if end > since and start < since + CALENDAR_PAST + CALENDAR_AHEAD:
+                site_tasks.append(Task(ids.next(), f"Freeze: {short(f.reason)}" if f.reason else "Freeze", start, end,
+                                       "freeze"))
+    if site_tasks:
+        sections.append(Section("Site-wide freezes", tuple(site_tasks)))
     rows.sort(key=lambda r: (r.first_day, r.plan.label, r.phase))
     return CalendarPage(day(analysis.as_of), Gantt("Release calendar", tuple(sections), as_of_marker(analysis.as_of, sections)),
-                        tuple(rows), tuple(freezes), tuple(undated))
+                        tuple(rows), tuple(freezes), tuple(undated), tuple(site_freezes))
 
 
 def pending_approvals(analysis: Analysis, people: Directory) -> ApprovalsPage:

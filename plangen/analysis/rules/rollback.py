@@ -83,6 +83,7 @@ def rollback_authority(ctx: PlanContext) -> Iterator[Hit]:
         "switch fails once the old version is gone, the only way back is a slow redeploy.",
     fix="Lengthen `rollback.window.lasts` (e.g. the scale-down delay) beyond the analyses' time, or shorten "
         "the analyses.",
+    applies=lambda ctx: bool(ctx.plan.rollback and ctx.plan.rollback.window),
 )
 def rollback_window(ctx: PlanContext) -> Iterator[Hit]:
     window = ctx.plan.rollback.window if ctx.plan.rollback else None

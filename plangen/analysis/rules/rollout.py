@@ -96,6 +96,7 @@ def schedule_slip(ctx: PlanContext) -> Iterator[Hit]:
         "nothing promotes a high-risk change on the clock alone.",
     fix="Give the analysis a `failure` (or `success`) condition and an `on_failure` action: stop, pause or "
         "rollback.",
+    applies=lambda ctx: any(p.analysis for p in ctx.plan.rollout.phases),
 )
 def analysis_action(ctx: PlanContext) -> Iterator[Hit]:
     if ctx.plan.risk not in ("high", "critical"):
@@ -119,6 +120,7 @@ def analysis_action(ctx: PlanContext) -> Iterator[Hit]:
         "is promoted on the calendar, not on evidence.",
     fix="Lengthen the phase (`duration` or `end`), or shorten the analysis (`interval`, `count`, "
         "`initial_delay`).",
+    applies=lambda ctx: any(p.analysis or p.minimum for p in ctx.plan.rollout.phases),
 )
 def analysis_time(ctx: PlanContext) -> Iterator[Hit]:
     for phase in ctx.plan.rollout.phases:

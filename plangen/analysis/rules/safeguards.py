@@ -49,6 +49,7 @@ def audit_evidence(ctx: PlanContext) -> Iterator[Hit]:
     why="A kill switch or fallback that is not in place protects nothing; the plan reads safer than the "
         "release is.",
     fix="Put the safeguard in place before the phase starts, or say in the plan what replaces it.",
+    applies=lambda ctx: any(s.state for s in ctx.plan.safeguards),
 )
 def safeguard_state(ctx: PlanContext) -> Iterator[Hit]:
     decision = ctx.decision
