@@ -194,3 +194,17 @@ def test_block_syntax_of_each_extension_stays_text(name: str, tmp_path) -> None:
             assert tags == base.tags and attrs == [(k, "" if k in ids else v) for k, v in base.attrs], \
                 (where, rendered)
             assert _norm((" " if context == "cell" else "").join(shape.data)) == expected, (where, rendered)
+
+
+def test_a_url_in_paragraph_text_is_a_link_to_exactly_that_url_and_nothing_else_is_markup() -> None:
+    text = ("Source: https://kep.example.org/keps/1234/README.md. Dashboards (https://grafana.example.com/d/a_(b)) "
+            "and <b>bold</b> **not bold**; spoofed https://models.example.com&#64;evil.example/reg and "
+            "http://user:pw@evil.example/x and javascript:alert(1) stay text.")
+    tokens = MarkdownIt("commonmark", {"html": False}).parseInline(md_paragraphs(text))[0].children
+    hrefs = [t.attrs["href"] for t in tokens if t.type == "link_open"]
+    assert [html_unescape(h) for h in hrefs] == ["https://kep.example.org/keps/1234/README.md",
+                                                   "https://grafana.example.com/d/a_%28b%29"]
+    page = markdown.markdown(md_paragraphs(text), extensions=EXTENDED)
+    assert "<b>" not in page and "<strong>" not in page and page.count("<a ") == 2
+    shown = re.sub(r"<[^>]+>", "", page)
+    assert html_unescape(shown) == text  # every character shown as written

@@ -12,6 +12,7 @@ import re
 from urllib.parse import quote as url_quote
 
 from plangen.errors import MARKDOWN_SYNTAX
+from plangen.model.base import is_web_url
 
 # Characters read as syntax anywhere in a line are written as numeric
 # entities: entities are never syntax, and every renderer shows them as the
@@ -45,9 +46,47 @@ def md_inline(text: str) -> str:
 
 
 def md_paragraphs(text: str) -> str:
-    """Multi-paragraph text (a summary): blank lines separate paragraphs."""
+    """Multi-paragraph text (a summary): blank lines separate paragraphs; a
+    valid http(s) URL in the text becomes a link to exactly that URL (since
+    1.1), and nothing else is read as markup."""
     paragraphs = [p for p in re.split(r"\n\s*\n", str(text).replace("\r", "")) if p.strip()]
-    return "\n\n".join(md_inline(p) for p in paragraphs)
+    return "\n\n".join(_linked(p) for p in paragraphs)
+
+
+# A URL runs to the next space or angle bracket; punctuation that ends a
+# sentence is not part of it, nor a closing bracket it did not open.
+_WEB_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'"
+
+
+def _url_end(candidate: str) -> str:
+    while candidate and (candidate[-1] in _TRAILING or
+                         (candidate[-1] == ")" and candidate.count(")") > candidate.count("("))):
+        candidate = candidate[:-1]
+    return candidate
+
+
+def _linked(paragraph: str) -> str:
+    line = _SPACE.sub(" ", paragraph).strip()
+    out, at = [], 0
+    for m in _WEB_URL.finditer(line):
+        found = _url_end(m.group())
+        if m.start() < at or not is_web_url(found):
+            continue
+        out.append(line[at:m.start()])
+        out.append(found)
+        at = m.start() + len(found)
+    if not out:
+        return md_inline(line)
+    out.append(line[at:])
+    pieces = []
+    for n, piece in enumerate(out):
+        if n % 2:  # a URL
+            pieces.append(md_link(piece, piece))
+        elif piece:
+            # only the line's start needs md_inline's care; later text keeps its spaces
+            pieces.append(md_inline(piece) + " " * piece.endswith(" ") if n == 0 else piece.translate(_MD_MAP))
+    return "".join(pieces)
 
 
 def md_cell(text: str) -> str:
