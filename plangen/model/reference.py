@@ -24,10 +24,12 @@ from plangen.model.base import (
     MAX_TEXT,
     MIN_DAY,
     RESERVED_IDS,
+    SINCE,
     Day,
     DirectoryId,
     Duration,
     LongText,
+    Moment,
     Slug,
     Text,
     Url,
@@ -45,11 +47,12 @@ _NAMED_TYPES: tuple[tuple[Any, str], ...] = (
     (Slug, "id"),
     (DirectoryId, "person, team or role id"),
     (Day, "date (YYYY-MM-DD)"),
+    (Moment, "date, or date and time (YYYY-MM-DDTHH:MM, since 1.1)"),
     (Duration, "duration, like `5d`"),
     (Url, "URL"),
 )
 # Schema keywords that document a value rather than constrain it.
-_ANNOTATIONS = frozenset({"description", "title", "default"})
+_ANNOTATIONS = frozenset({"description", "title", "default", SINCE})
 _NULL = {"type": "null"}
 _SCALARS = {"string": "text", "number": "number", "integer": "whole number", "boolean": "yes/no"}
 
@@ -317,6 +320,8 @@ def _table_row(row: _Row) -> str:
 
 def _notes(prop: dict[str, Any], shape: _Shape) -> str:
     notes = [_without_echo(_sentence(prop.get("description", "")), shape.values), *shape.limits]
+    if SINCE in prop:
+        notes.insert(0, f"*Since {prop[SINCE].removeprefix('plangen/v')}.*")
     default = prop.get("default")
     if default not in (None, [], {}):  # an absent list or map is empty: the intro says so
         notes.append(f"Default: `{_plain(default)}`.")
