@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CASES
+from conftest import CASES, REPO
 from site_helpers import plangen
 
 HERE = CASES / "import"
@@ -184,3 +184,10 @@ def test_hostile_text_is_escaped_and_cut_not_written_raw(project: Path, run) -> 
     assert "cut to 2000 characters (it had 3000)" in result.stderr
     _add_automation(project, result.stderr)
     assert run(["validate", "--strict"], cwd=project).exit_code == 0
+
+
+def test_the_docs_example_is_real_output() -> None:
+    page = (REPO / "docs" / "import.md").read_text(encoding="utf-8")
+    shown = page.split("becomes (")[1].split("```yaml\n")[1].split("```")[0]
+    assert shown in (HERE / "canary-step.out").read_text(encoding="utf-8")
+    assert "setWeight: 5" in (HERE / "canary-step" / "rollout.yaml").read_text(encoding="utf-8")
