@@ -240,6 +240,8 @@ class _Rollout:
         self.triggers: dict[tuple[str, str], _Trigger] = {}
         self.canary_steps: list[Any] = []
         self.routed, self.max_weight = False, 100
+        self.weight: int | float | None = None  # the canary's weight as the steps are walked
+        self.current: _Phase | None = None  # the phase the next step belongs to
         self.scale_down: str | None = None
         meta = m.data.get("metadata") if isinstance(m.data.get("metadata"), dict) else {}
         self.name = m.name
@@ -451,8 +453,6 @@ class _Rollout:
             self.note("spec.strategy.canary.steps", "not a list of steps")
             steps = None
         self.canary_steps = steps or []
-        self.weight: int | float | None = None
-        self.current: _Phase | None = None
         if not steps:  # no steps: Argo rolls the new version out like a Deployment
             phase = self.new_phase("full", "Rolling update to the new version", "full", 100, 0)
             phase.steps.append({"do": "Argo Rollouts replaces the pods with the new version, a few at a time",
@@ -610,13 +610,15 @@ class _Rollout:
         if not spans:
             self.note(f"{path}.startingStep = {start}", "no step has that number: the analysis never starts")
             return
+        counted = False
         for phase in spans:
             gates = self.analysis_ref(ref, path, phase, background=True)
             phase.analysis[:0] = gates
+            counted = counted or any("count" in gate for gate in gates)
             if gates:
                 phase.exit.append("the background analysis has not failed")
-        if any("count" in a for p in spans for a in p.analysis) and len(spans) > 1:
-            self.note(f"{path}", "a background analysis's count is for the whole run; each phase shows it whole")
+        if counted and len(spans) > 1:
+            self.note(path, "a background analysis's count is for the whole run; each phase shows it whole")
 
     # -- blue-green --------------------------------------------------------------
     def blue_green(self, bg: dict[str, Any]) -> None:
@@ -633,6 +635,9 @@ class _Rollout:
         if "prePromotionAnalysis" in bg:
             self.promotion_analysis(bg["prePromotionAnalysis"], f"{path}.prePromotionAnalysis", phase, "pre")
         manual = bg.get("autoPromotionEnabled", True) is False
+        if not isinstance(bg.get("autoPromotionEnabled", True), bool):
+            self.note(f"{path}.autoPromotionEnabled = {_show(bg['autoPromotionEnabled'])}",
+                      "not true or false; automatic promotion (Argo's default) is assumed")
         seconds = _int(bg.get("autoPromotionSeconds"))
         if manual:
             phase.gate = True
@@ -703,7 +708,7 @@ class _Rollout:
             return []
         self.leftovers(ref, path, ["templates", "args", "dryRun", *(["startingStep"] if background else [])])
         self.args(ref.get("args"), f"{path}.args")
-        dry = [d.get("metricName") for d in ref.get("dryRun") or [] if isinstance(d, dict)]
+        dry = [d.get("metricName") for d in _list(ref.get("dryRun")) if isinstance(d, dict)]
         out = []
         templates = ref.get("templates") if isinstance(ref.get("templates"), list) else []
         if not templates:
@@ -747,13 +752,13 @@ class _Rollout:
             names = [str(a.get("name")) for a in spec["args"] if isinstance(a, dict)]
             self.note("spec.args", f"template arguments ({', '.join(names)}) stay as {{{{args.*}}}} in the queries",
                       template)
-        dry = dry + [d.get("metricName") for d in spec.get("dryRun") or [] if isinstance(d, dict)]
+        dry = dry + [d.get("metricName") for d in _list(spec.get("dryRun")) if isinstance(d, dict)]
         out = []
         metrics = spec.get("metrics") if isinstance(spec.get("metrics"), list) else []
         for k, metric in enumerate(metrics):
             if isinstance(metric, dict):
                 out.append(self.metric(metric, template, phase, f"spec.metrics[{k}]", dry))
-        for k, inner in enumerate(spec.get("templates") or []):
+        for k, inner in enumerate(_list(spec.get("templates"))):
             if isinstance(inner, dict):
                 out += self.template_analyses(inner.get("templateName"), bool(inner.get("clusterScope")), phase,
                                               f"spec.templates[{k}]", dry, (*seen, template.where))
@@ -898,6 +903,11 @@ def _plan_seconds(shown: str) -> int:
     return int(shown[:-1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[shown[-1]]
 
 
+def _list(value: Any) -> list[Any]:
+    """A list field, or nothing: a manifest may hold anything where a list belongs."""
+    return value if isinstance(value, list) else []
+
+
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
@@ -916,8 +926,8 @@ def _job_command(body: dict[str, Any]) -> str | None:
     template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
     pod = template.get("spec") if isinstance(template.get("spec"), dict) else {}
     lines = []
-    for c in pod.get("containers") or []:
+    for c in _list(pod.get("containers")):
         if isinstance(c, dict):
-            words = [str(w) for w in (c.get("command") or []) + (c.get("args") or []) if not isinstance(w, dict)]
+            words = [str(w) for w in _list(c.get("command")) + _list(c.get("args")) if not isinstance(w, (dict, list))]
             lines.append(f"{c.get('image', c.get('name', 'container'))}: {shlex.join(words)}".rstrip(": "))
     return "\n".join(lines) or None
