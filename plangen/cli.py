@@ -306,6 +306,67 @@ def new(plan_id: str, strategy: str, risk: str, owner: str | None, plans: Path, 
                                  site_config=site_config or Path("site_config"), today=date.today()))
 
 
+@cli.group(name="import")
+def import_() -> None:
+    """Make plans from another tool's deployment manifests.
+
+    Each source is a sub-command; run it with --help for its options. The
+    plans it writes validate as written, with what the manifests cannot say
+    (owners, approvers, support) left as TODO placeholders for lint to list.
+
+    \b
+    Examples:
+      plangen import argo-rollouts rollout.yaml analysis-templates.yaml
+    """
+
+
+@import_.command("argo-rollouts")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "-o", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), metavar="PATH",
+              help="Plan file to write, or - for stdout (one Rollout only). Default: plans/<rollout-name>.yaml.")
+@click.option("--force", is_flag=True, help="Replace a plan file that exists already.")
+@_SITE_CONFIG
+@click.option("--owner", metavar="WHO", help="Person, team or role owning the plan. Default: the first role "
+              "(else person) in site.yaml, marked TODO.")
+@click.option("--risk", type=click.Choice(["low", "medium", "high", "critical"]),
+              help="The consequence of an error. Default: medium, marked TODO.")
+@click.option("--start", type=_Day(), metavar="YYYY-MM-DD",
+              help="First day of the release window. Default: today, marked TODO.")
+@click.option("--automation", metavar="ID", default="argo-rollouts", show_default=True,
+              help="The automation in site.yaml that decides the analyses and rollbacks.")
+def argo_rollouts(files: tuple[Path, ...], out: Path | None, force: bool, site_config: Path | None,
+                  owner: str | None, risk: str | None, start: Any, automation: str) -> None:
+    """Turn Argo Rollouts manifests into plans, one per Rollout.
+
+    FILE... are YAML files (several documents each, or kind: List) holding
+    Rollouts and the AnalysisTemplates and ClusterAnalysisTemplates they
+    use. Canary steps become phases (setWeight: traffic; pause: duration;
+    an indefinite pause: a promotion approval; analysis: the phase's
+    analyses); blue-green becomes a preview and a promotion phase with the
+    rollback window. Everything that could not be mapped is listed, in the
+    output and at the top of the plan. Exits 0 when written, 1 when a file
+    cannot be imported or a plan file exists already (see --force).
+
+    \b
+    Examples:
+      plangen import argo-rollouts rollout.yaml analysis-templates.yaml
+      plangen import argo-rollouts bundle.yaml --out plans/shop/checkout.yaml --risk high
+      plangen import argo-rollouts rollout.yaml -o -      # print the plan instead
+    """
+    import re
+    from datetime import date
+
+    from plangen.commands import import_ as command
+
+    if not re.fullmatch(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?", automation):
+        raise click.BadParameter("an automation id is lower-case letters, digits, dots, underscores and hyphens",
+                                 param_hint="--automation")
+    raise SystemExit(command.run(list(files), out=out, force=force, site_config=site_config, owner=owner,
+                                 risk=risk, start=start.date() if start else None, automation=automation,
+                                 today=date.today()))
+
+
 @cli.command()
 @click.option("--site", "kind", flag_value="site", help="Print the schema of site_config/site.yaml instead.")
 @click.option("--plan", "kind", flag_value="plan", default=True, hidden=True)
