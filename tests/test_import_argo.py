@@ -64,19 +64,6 @@ def test_the_plan_validates_once_the_suggested_automation_is_in_site_yaml(case: 
     assert "1 plan valid" in after.stderr
 
 
-def _lint_runs_here() -> bool:
-    """This branch starts from a commit whose 1.1 rules are listed but not yet
-    registered, so `plangen lint` cannot run on any plan until they land."""
-    from plangen.analysis.registry import rules
-
-    try:
-        rules()
-    except KeyError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _lint_runs_here(), reason="the readiness rules of format 1.1 are not registered yet")
 def test_lint_runs_on_every_imported_plan_and_reports_the_todos(project: Path, run) -> None:
     files = [f for case in GOLDEN for f in _files(project, case)]
     result = run(["import", "argo-rollouts", *files, "--start", START], cwd=project)

@@ -8,15 +8,21 @@ that plan's author wrote it, so the two pages can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal, Protocol
 
 from plangen.errors import Finding
+from plangen.load import Document
 from plangen.model.explain import did_you_mean
 from plangen.model.plan import Dependency, Plan
 
-if TYPE_CHECKING:
-    from plangen.project import LoadedPlan
+
+class Loaded(Protocol):
+    """A plan read from a file (the project's LoadedPlan)."""
+
+    plan: Plan
+    doc: Document
 
 DependencyStatus = Literal["not-started", "in-progress", "at-risk", "blocked", "done"]
 
@@ -34,7 +40,7 @@ _FROM_PLAN: dict[str, DependencyStatus] = {
 
 @dataclass(frozen=True)
 class Links:
-    plans: dict[str, LoadedPlan]  # file -> the plan with cross-plan statuses filled in
+    plans: dict[str, Any]  # file -> the loaded plan (a dataclass), its cross-plan statuses filled in
     findings: list[Finding]
 
 
@@ -46,7 +52,7 @@ def linked_status(dep: Dependency, other: Plan) -> DependencyStatus:
     return _FROM_PHASE[phase.status]
 
 
-def link_plans(plans: list[LoadedPlan], parsed: list[LoadedPlan]) -> Links:
+def link_plans(plans: Sequence[Loaded], parsed: Sequence[Loaded]) -> Links:
     """Check every cross-plan reference of `plans` against all `parsed` plans."""
     known = {p.plan.id: p.plan for p in parsed}
     findings: list[Finding] = []
