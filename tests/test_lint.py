@@ -123,8 +123,9 @@ def _finding(rule: str, severity: str) -> Finding:
 def test_scores() -> None:
     findings = [_finding("rollback-steps", "error"), _finding("rollback-authority", "warning"),
                 _finding("phase-exit", "note"), _finding("audit-evidence", "waived")]
-    scores = pillar_scores(findings, {})
+    scores = pillar_scores(findings, {}, lambda rule: rule.applies is None)  # a plan using no 1.1 part
     assert scores["rollback"] == 50  # (0 + 0.5 + 1) / 3
+    assert pillar_scores(findings, {})["rollback"] == round(100 * 2.5 / 4)  # rollback-window counted too
     assert scores["rollout"] == 100 and scores["safeguards"] == 100
     assert overall(scores) == round((50 + 500) / 6)
     assert "safeguards" in pillar_scores([], {"validation-missing": "off"})
