@@ -119,6 +119,17 @@ def scope_excess(phase: Phase, approval: Approval) -> list[str]:
             out.append(f"regions {', '.join(outside)} (approved: {', '.join(covers.regions)})")
     if covers.max_traffic is not None and phase.traffic is not None and phase.traffic > covers.max_traffic:
         out.append(f"traffic {phase.traffic:g}% (approved: {covers.max_traffic:g}%)")
+    # Since 1.1: a phase that names no environment (or no cohort) is not
+    # known to stay inside the approved ones.
+    if covers.environments and phase.environment not in covers.environments:
+        shown = f"environment {phase.environment}" if phase.environment else "an environment not named"
+        out.append(f"{shown} (approved: {', '.join(covers.environments)})")
+    if covers.cohorts:
+        outside = [c for c in phase.cohorts if c not in covers.cohorts]
+        if not phase.cohorts:
+            out.append(f"all cohorts (approved: {', '.join(covers.cohorts)})")
+        elif outside:
+            out.append(f"cohorts {', '.join(outside)} (approved: {', '.join(covers.cohorts)})")
     return out
 
 

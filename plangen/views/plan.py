@@ -587,4 +587,8 @@ def covers_text(covers: Covers | None) -> str:
         parts.append("regions " + ", ".join(covers.regions))
     if covers.max_traffic is not None:
         parts.append(f"up to {covers.max_traffic:g}% of traffic")
+    if covers.environments:
+        parts.append("environments " + ", ".join(covers.environments))
+    if covers.cohorts:
+        parts.append("cohorts " + ", ".join(covers.cohorts))
     return "; ".join(parts) or "any scope"
