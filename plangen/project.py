@@ -241,12 +241,42 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     findings += duplicates
     clashing = {f.file for f in duplicates}
     plans = [p for p in plans if p.doc.file not in clashing]
-    links = link_plans(parsed, parsed)  # every plan's links are checked, whatever else is wrong with it
+    # Every plan's links are checked, whatever else is wrong with it; a plan
+    # given alone may name others of the project's plans folder.
+    links = link_plans(parsed, parsed + _others(parsed, plan_files))
     findings += links.findings
     broken = {f.file for f in links.findings if f.severity == "error"}
     plans = [links.plans.get(p.doc.file, p) for p in plans if p.doc.file not in broken]
     files = len(plan_files) + (site_path is not None)
     return Project(tuple(plans), site, site_doc, capped(findings), files)
+
+
+def _others(parsed: list[LoadedPlan], given: list[tuple[Path, str]]) -> list[LoadedPlan]:
+    """The rest of the plans folder (./plans, or the `plans` folder a given file
+    is in), read only when a given plan names a plan that was not given."""
+    ids = {p.plan.id for p in parsed}
+    named = {d.plan for p in parsed for d in p.plan.dependencies if d.plan} | \
+        {r.plan for p in parsed for r in p.plan.relations}
+    if named <= ids:
+        return []
+    roots = {DEFAULT_PLANS.absolute(): DEFAULT_PLANS} if DEFAULT_PLANS.is_dir() else {}
+    for path, _ in given:
+        folder = next((a for a in path.absolute().parents if a.name == DEFAULT_PLANS.name), None)
+        if folder is not None:
+            roots.setdefault(folder, folder)
+    read = {path.absolute() for path, _ in given}
+    found = []
+    for root in roots.values():
+        if not root.is_symlink():
+            found += discover([root])[0]
+    others = []
+    for path, group in found:
+        if path.absolute() not in read:
+            read.add(path.absolute())
+            loaded, _, _ = load_plan(path, group)
+            if loaded is not None:
+                others.append(loaded)
+    return others
 
 
 def capped(findings: list[Finding]) -> tuple[Finding, ...]:

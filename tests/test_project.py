@@ -159,3 +159,25 @@ def test_mutated_plans_never_crash_the_model_or_the_checks(mutations) -> None:
     ctx = PlanContext.of(plan, doc, _site(), dt.date(2026, 11, 22))
     lint_plan(ctx, {})
     assert set(ctx.decision.phases) == {p.id for p in plan.rollout.phases}
+
+
+def test_a_plan_given_alone_finds_the_plans_it_names_in_its_plans_folder(tmp_path: Path, monkeypatch) -> None:
+    from plangen.project import load_project
+
+    plans = tmp_path / "project" / "plans" / "team"
+    plans.mkdir(parents=True)
+    head = "format: plangen/v1.1\ntitle: {t}\nowner: release-manager\nstatus: draft\nrisk: low\n"
+    (plans / "network.yaml").write_text(head.format(t="Network") + "rollout:\n  phases:\n"
+                                        "    - {id: core, name: Core, kind: full, status: complete}\n")
+    app = plans / "app.yaml"
+    app.write_text(head.format(t="App") + "rollout:\n  phases:\n    - {id: canary, name: Canary, kind: canary}\n"
+                   "dependencies:\n  - {id: net, name: Network, plan: network, phase: core, needed_for: [canary]}\n"
+                   "  - {id: gone, name: Gone, plan: no-such-plan}\n")
+    monkeypatch.chdir(tmp_path)  # no ./plans here: the file's own plans folder is searched
+    project = load_project([app], REPO / "site_config")
+    assert [(f.path, f.message) for f in project.findings] == [
+        ("dependencies[1].plan", "unknown plan 'no-such-plan'")]
+    app.write_text(app.read_text().replace("  - {id: gone, name: Gone, plan: no-such-plan}\n", ""))
+    project = load_project([app], REPO / "site_config")
+    assert project.ok and [p.plan.id for p in project.plans] == ["app"]
+    assert project.plans[0].plan.dependencies[0].status == "done"  # read from the network plan's phase
