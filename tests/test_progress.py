@@ -19,18 +19,18 @@ from site_helpers import AS_OF, plangen, project_copy
 pytestmark = pytest.mark.slow
 
 
-def _portfolio(root: Path, count: int) -> Path:
-    """`count` plans made from the examples under new ids, with their directory."""
+def _portfolio(root: Path, total: int) -> Path:
+    """The examples and copies of them under new ids: `total` plans in all, with their directory."""
     project = project_copy(root)
     sources = sorted((REPO / "plans").rglob("*.yaml"))
-    for i in range(count):
+    for i in range(total - len(sources)):
         text = re.sub(r"^id: .*\n", "", sources[i % len(sources)].read_text(encoding="utf-8"), flags=re.M)
         (project / "plans" / f"copy-{i:03d}.yaml").write_text(text, encoding="utf-8")
     return project
 
 
 def test_a_log_gets_a_line_per_quarter_of_a_long_stage(tmp_path: Path) -> None:
-    project = _portfolio(tmp_path, 106)  # with the 4 examples: 110 plans
+    project = _portfolio(tmp_path, 110)
     result = plangen("render", "--as-of", AS_OF, cwd=project, env={"CI": "true"})
     assert result.returncode == 0, result.stderr
     reading = re.findall(r"^plangen: reading plans: (\d+)/110$", result.stderr, flags=re.M)
@@ -40,7 +40,7 @@ def test_a_log_gets_a_line_per_quarter_of_a_long_stage(tmp_path: Path) -> None:
 
 
 def test_quiet_prints_only_problems(tmp_path: Path) -> None:
-    project = _portfolio(tmp_path, 106)
+    project = _portfolio(tmp_path, 110)
     result = plangen("render", "--quiet", "--as-of", AS_OF, cwd=project, env={"CI": "true"})
     assert (result.returncode, result.stderr) == (0, "")
     (project / "plans" / "copy-000.yaml").write_text("format: plangen/v1\ntitle: [\n", encoding="utf-8")
@@ -54,7 +54,7 @@ def test_a_small_site_logs_no_progress(tmp_path: Path) -> None:
 
 
 def test_a_terminal_gets_progress_bars(tmp_path: Path) -> None:
-    project = _portfolio(tmp_path, 6)
+    project = _portfolio(tmp_path, 10)
     env = {k: v for k, v in os.environ.items() if k != "CI"} | {"NO_MKDOCS_2_WARNING": "1", "COLUMNS": "100"}
     leader, follower = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "plangen", "render", "--as-of", AS_OF], cwd=project, env=env,

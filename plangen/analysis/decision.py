@@ -219,7 +219,8 @@ def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
         for g in owner.analysis:
             if g.status in ("failed", "inconclusive"):
                 of = "" if owner is phase else f" of phase '{owner.id}'"
-                out.append(Blocker("analysis", g.id, f"analysis '{short(g.metric)}'{of} {g.status}", g.decided_by, None))
+                out.append(Blocker("analysis", g.id, f"analysis '{short(g.metric)}'{of} {g.status}",
+                                   _answerable(ctx, g.decided_by), None))
     for d in ctx.dependencies_for(phase.id):
         # A workaround dependency with an agreed fallback does not stop the phase.
         if d.status != "done" and not (d.criticality == "workaround" and d.fallback):
@@ -232,6 +233,12 @@ def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
         text = f"{how} {f.describe(short(f.reason) if f.reason else '')}"
         out.append(Blocker("freeze", f.ref, text, f.site.owner if f.site else None, None))
     return out
+
+
+def _answerable(ctx: PlanContext, who: str | None) -> str | None:
+    """Whom to chase about something a machine decides: its owner."""
+    machine = ctx.site.automations.get(who) if who else None
+    return machine.owner if machine else who
 
 
 def _outside_mandate(ctx: PlanContext, phase: Phase) -> list[str]:
@@ -256,4 +263,8 @@ def _open_gates(ctx: PlanContext, phase: Phase) -> list[str]:
     out = [f"approval '{a.id}' is {a.status}" for a in ctx.approvals_for(phase.id)
            if a.status not in ("granted", "not-required")]
     out += [f"check '{c.id}' is {c.status}" for c in ctx.checks_for(phase.id) if c.status not in ("passed", "waived")]
+    # Since 1.1: a phase still running, or promoted, after its own analysis
+    # failed (pausing or rolling back is the answer to a failed analysis).
+    if phase.status in ("active", "complete"):
+        out += [f"its analysis '{g.id}' failed" for g in phase.analysis if g.status == "failed"]
     return out

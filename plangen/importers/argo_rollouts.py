@@ -243,6 +243,7 @@ class _Rollout:
         self.weight: int | float | None = None  # the canary's weight as the steps are walked
         self.current: _Phase | None = None  # the phase the next step belongs to
         self.scale_down: str | None = None
+        self.post_analysis = 0  # seconds the post-promotion analysis takes to decide
         meta = m.data.get("metadata") if isinstance(m.data.get("metadata"), dict) else {}
         self.name = m.name
         self.namespace = meta.get("namespace") if isinstance(meta.get("namespace"), str) else None
@@ -375,6 +376,7 @@ class _Rollout:
             self.todos[f"risk: {ph.risk} is assumed; a manifest does not say what an error costs"] = None
         if "start" not in ph.given:
             self.todos[f"release_window.start: {ph.start} stands in for the first day the release may run"] = None
+        self.todos["release_window.timezone: UTC stands in for the time zone the release team works in"] = None
         if not self.namespace:
             self.todos["the Rollout names no namespace: the kubectl commands use your current one"] = None
         phases = self.phases[:MAX_ITEMS]
@@ -407,7 +409,7 @@ class _Rollout:
             "status": "draft",
             "risk": ph.risk,
             "tags": ["argo-rollouts", "imported"],
-            "release_window": {"start": ph.start.isoformat()},
+            "release_window": {"start": ph.start.isoformat(), "timezone": "UTC"},
             "rollout": {"strategy": kind, "phases": [self.phase_dict(p) for p in phases]},
             "approvals": approvals[:MAX_ITEMS],
             "authority": {"rollback": [self.auto], "pause": [self.auto]},
@@ -504,6 +506,8 @@ class _Rollout:
             gates = self.analysis_ref(value, f"{path}.analysis", phase)
             names = ", ".join(dict.fromkeys(a["metric"] for a in gates)) or "no metrics"
             phase.analysis += gates
+            # The step blocks until the analysis decides: the phase runs that much longer.
+            phase.seconds = (phase.seconds or 0) + max((_decides_in(g) or 0 for g in gates), default=0) or None
             phase.steps.append({"do": f"Argo Rollouts runs the analysis ({names}) and waits for its result",
                                 "owner": self.auto})
             phase.exit.append(f"the analysis run succeeds ({names})")
@@ -672,6 +676,8 @@ class _Rollout:
                            "(the manifest sets none)"] = None
             delay = SCALE_DOWN_DELAY
         self.scale_down = self.duration(delay, f"{path}.scaleDownDelaySeconds")
+        # The delay starts once the post-promotion analysis has succeeded.
+        self.post_analysis = max((_decides_in(g) or 0 for g in switch.analysis), default=0)
         switch.steps.append({"do": f"Argo Rollouts scales the previous version down {self.scale_down} after the "
                                    "switch", "owner": self.auto, "time": self.scale_down})
         self.leftovers(bg, path, ["activeService", "previewService", "previewReplicaCount", "prePromotionAnalysis",
@@ -804,7 +810,7 @@ class _Rollout:
             self.note(f"{path}.failureLimit = {_show(metric.get('failureLimit'))}",
                       _unread(metric.get("failureLimit"), "-1 (failures never fail the analysis) has no plan value"),
                       t)
-        is_dry = any(_matches(pattern, name) for pattern in dry)
+        is_dry = metric.get("dryRun") is True or any(_matches(pattern, name) for pattern in dry)
         if is_dry:
             self.note(f"{path} ({name})", "a dry run: its result never stops the rollout, so it has no on_failure", t)
         else:
@@ -812,7 +818,7 @@ class _Rollout:
             self.trigger(f"{t.kind} {t.name}", name, gate, phase)
         gate["decided_by"] = self.auto
         self.leftovers(metric, path, ["name", "provider", "interval", "initialDelay", "count", "successCondition",
-                                      "failureCondition", "failureLimit"], t)
+                                      "failureCondition", "failureLimit", "dryRun"], t)
         return gate
 
     def query(self, key: str, body: dict[str, Any], t: Manifest, path: str) -> tuple[str | None, list[str]]:
@@ -881,13 +887,22 @@ class _Rollout:
                 "steps": self.rollback_steps("Status: Degraded (aborted); the stable version takes all traffic "
                                              "and the canary pods are scaled down")}
 
+    def window_lasts(self) -> str | None:
+        if not self.post_analysis or self.scale_down is None:
+            return self.scale_down
+        return plan_duration(_plan_seconds(self.scale_down) + self.post_analysis) or self.scale_down
+
+    def after_analysis(self) -> str:
+        return f" and its post-promotion analysis (about {plan_duration(self.post_analysis)})" \
+            if self.post_analysis else ""
+
     def rollback_blue_green(self) -> dict[str, Any]:
         return {"target": "the previous version: the one behind the active Service before the switch",
-                "window": {"phase": "promotion", "lasts": self.scale_down,
-                           "reason": f"Argo Rollouts scales the previous version down {self.scale_down} after the "
-                                     "switch (scaleDownDelaySeconds). Until then an abort or undo switches back at "
-                                     "once; after it, the previous version must be rolled out again, with its "
-                                     "analysis."},
+                "window": {"phase": "promotion", "lasts": self.window_lasts(),
+                           "reason": f"Argo Rollouts scales the previous version down {self.scale_down} "
+                                     f"(scaleDownDelaySeconds) after the switch{self.after_analysis()}. Until then an "
+                                     "abort or undo switches back at once; after it, the previous version must be "
+                                     "rolled out again, with its analysis."},
                 "triggers": self.triggers_list(),
                 "steps": self.rollback_steps("Status: Degraded (aborted); the active Service points at the "
                                              "previous version")}
@@ -896,6 +911,15 @@ class _Rollout:
 def _unread(value: Any, what: str) -> str:
     """Why a value was not mapped: set at run time ({{args.x}}), or not what Argo expects."""
     return "set when the analysis runs (an argument)" if isinstance(value, str) and "{{" in value else what
+
+
+def _decides_in(gate: dict[str, Any]) -> int | None:
+    """Seconds an analysis takes to decide: its initial delay, then a measurement
+    every interval (the first at once); None when it has no end of its own."""
+    if "interval" not in gate or "count" not in gate:
+        return _plan_seconds(gate["initial_delay"]) if gate.get("count") == 1 and "initial_delay" in gate else None
+    delay = _plan_seconds(gate["initial_delay"]) if "initial_delay" in gate else 0
+    return delay + (gate["count"] - 1) * _plan_seconds(gate["interval"])
 
 
 def _plan_seconds(shown: str) -> int:

@@ -67,9 +67,11 @@ def approval_scope(ctx: PlanContext) -> Iterator[Hit]:
 @rule(
     "gate-open", pillar="approvals", severity="error",
     summary="A phase `active` or `complete` (or paused or rolled back: it ran) while a gating approval "
-            "is not granted or a gating check not passed.",
+            "is not granted or a gating check not passed; or (since 1.1) still active, or complete, after its "
+            "own analysis failed.",
     why="The gate was passed without its approval or evidence; an auditor will find it first.",
-    fix="Record the approval or check result, or set the phase back to planned or paused.",
+    fix="Record the approval or check result, or set the phase back to planned or paused (after a failed "
+        "analysis: paused or rolled back, as its `on_failure` says).",
 )
 def gate_open(ctx: PlanContext) -> Iterator[Hit]:
     for phase in ctx.plan.rollout.phases:
