@@ -18,7 +18,7 @@ import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel
@@ -98,6 +98,8 @@ class _Diff:
 
 
 def _json(value: Any) -> Value:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -130,6 +132,7 @@ _LABELS = {
     "rollback": "to roll back", "pause": "to pause", "emergency_change": "for emergency changes",
 }
 _SECTIONS = {"release_window": "release window"}
+_PLAN_SECTIONS = frozenset({*_SECTIONS.values(), *(name for name in m.Plan.model_fields if name not in _SECTIONS)})
 # Lists of texts where items come and go one by one.
 _ITEM_LISTS = {"exit_criteria": "exit criterion", "conditions": "condition"}
 _PERCENT = {"traffic", "max_traffic"}
@@ -176,7 +179,9 @@ def _field(diff: _Diff, subject: str, a: BaseModel | None, b: BaseModel | None, 
             return
         element = _element(model, name)
         if element is not None:  # entries name themselves: "approval cab-pilot", "rollback step 2"
-            _items(diff, element, xs, ys)
+            # an entry's own list says whose it is ("phase pilot procedure step 2"); a section's does not
+            section = subject == "plan" or subject in _PLAN_SECTIONS
+            _items(diff, element, xs, ys, within="" if section else subject)
         elif name in _ITEM_LISTS:
             _text_items(diff, subject, prefix, name, xs, ys)
         else:
@@ -212,6 +217,8 @@ def _show(value: Any, name: str = "", kind: str = "") -> str:
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
         return f"{value:g}%" if name in _PERCENT else f"{value:g}"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):  # regions, tags, phase ids, people: short names, listed bare
@@ -298,11 +305,26 @@ _ENTRIES: dict[type[BaseModel], _Entries] = {
     m.Waiver: _Entries(lambda e: e.rule, lambda e, i: f"waiver for {e.rule}"),
     m.WorkflowStep: _Entries(lambda e: e.step, lambda e, i: f"workflow step {i}", numbered=True),
     m.RollbackStep: _Entries(lambda e: e.do, lambda e, i: f"rollback step {i}", numbered=True),
+    # Since 1.1
+    m.Step: _Entries(lambda e: e.do, lambda e, i: f"procedure step {i}", numbered=True),
+    m.Alternative: _Entries(lambda e: e.do, lambda e, i: f"alternative {i}", numbered=True),
+    m.Analysis: _by_id("analysis"),
+    m.Communication: _Entries(lambda e: (e.phase, e.when, e.audience),
+                              lambda e, i: f"message to {_q(e.audience)} ({_moment_of(e)})"),
+    m.Relation: _Entries(lambda e: (e.kind, e.plan), lambda e, i: f"relation {e.kind} {e.plan}"),
 }
 
 
-def _items(diff: _Diff, element: type[BaseModel], xs: list[Any], ys: list[Any]) -> None:
-    spec = _ENTRIES[element]
+def _moment_of(note: m.Communication) -> str:
+    """"before pilot", "start of every phase"."""
+    phase = note.phase or "every phase"
+    return f"before {phase}" if note.when == "before" else f"{note.when} of {phase}"
+
+
+def _items(diff: _Diff, element: type[BaseModel], xs: list[Any], ys: list[Any], within: str = "") -> None:
+    """`within`: the phase or entry the list belongs to ("" for the plan's own lists)."""
+    base = _ENTRIES[element]
+    spec = _Entries(base.key, lambda e, i: f"{within} {base.name(e, i)}", base.numbered) if within else base
     pairs = _sequence(spec, xs, ys) if spec.numbered else _keyed(spec, xs, ys)
     for i, j in pairs:
         if j is None:  # removed
@@ -413,10 +435,10 @@ def _rollout(diff: _Diff, a: PlanAnalysis, b: PlanAnalysis) -> None:
             diff.add("changed", subject, "after", pa, pb,
                      f"{subject} now " + (f"after {', '.join(pb)}" if pb else "a first phase")
                      + (f" (was after {', '.join(pa)})" if pa else " (was a first phase)"))
-        for name in ("scope", "regions", "traffic"):
+        for name in ("scope", "regions", "environment", "cohorts", "traffic"):
             _field(diff, subject, before, phase, name)
         _dates(diff, subject, a.context.times[phase.id], b.context.times[phase.id])
-        for name in ("duration", "status", "exit_criteria", "on_failure"):
+        for name in ("duration", "minimum", "status", "exit_criteria", "on_failure", "analysis", "steps"):
             _field(diff, subject, before, phase, name)
     for phase in ra.phases:
         if phase.id not in new:
@@ -434,7 +456,12 @@ def _phase_added(b: PlanAnalysis, phase: m.Phase) -> str:
 
 
 def _dates(diff: _Diff, subject: str, ta: Any, tb: Any) -> None:
-    for name, x, y in (("start", ta.first_day, tb.first_day), ("end", ta.last_day, tb.last_day)):
+    """Days; moments when either side starts or ends at a time of day (since 1.1)."""
+    for name, x, y, mx, my in (("start", ta.first_day, tb.first_day, ta.start, tb.start),
+                               ("end", ta.last_day, tb.last_day, ta.end, tb.end)):
+        timed = any(v is not None and v.time() != time() for v in (mx, my))
+        if timed and mx != my:
+            x, y = mx, my
         if x != y:
             _scalar(diff, subject, f"{name}s" if name == "start" else "ends", name, "value", x, y)
 

@@ -83,7 +83,8 @@ class PlanContext:
     def freezes_hit(self, phase: Phase) -> list[Freeze]:
         """The freezes the phase runs in (a weekly lock: starts in); unknown days: none."""
         zone = self.plan.release_window.timezone if self.plan.release_window else None
-        return [f for f in self.freezes if hits(f, self.times[phase.id], zone)]
+        started = phase.status != "planned"
+        return [f for f in self.freezes if hits(f, self.times[phase.id], zone, started=started)]
 
     @property
     def window_phase(self) -> Phase:
@@ -103,9 +104,10 @@ class PlanContext:
 
 
 def analysis_time(gate: Analysis) -> timedelta | None:
-    """How long an analysis takes to decide: its initial delay and every
-    interval; None when it measures until the phase ends."""
-    if gate.count is None or gate.interval is None:
+    """How long an analysis takes to decide: its initial delay, then a
+    measurement every interval, the first at once (as Argo Rollouts measures);
+    None when it measures until the phase ends."""
+    if gate.count is None or (gate.interval is None and gate.count > 1):
         return None
     delay = duration_delta(gate.initial_delay) if gate.initial_delay else timedelta()
-    return delay + gate.count * duration_delta(gate.interval)
+    return delay + (gate.count - 1) * (duration_delta(gate.interval) if gate.interval else timedelta())

@@ -96,14 +96,16 @@ def site_freezes_of(site: SiteConfig | None) -> list[Freeze]:
     return out
 
 
-def hits(freeze: Freeze, times: PhaseTimes, plan_zone: str | None) -> bool:
-    """Whether a phase with these times runs (or, for a weekly lock, starts) inside the freeze."""
+def hits(freeze: Freeze, times: PhaseTimes, plan_zone: str | None, *, started: bool = False) -> bool:
+    """Whether a phase with these times runs (or, for a weekly lock, starts)
+    inside the freeze. A phase that has `started` made its start already: a
+    weekly lock is no longer about it."""
     first, last = times.first_day, times.last_day
     if first is None:
         return False
     if freeze.weekly:
         assert freeze.site is not None
-        return _in_weekly(freeze.site, times.start, plan_zone)  # type: ignore[arg-type]
+        return not started and _in_weekly(freeze.site, times.start, plan_zone)  # type: ignore[arg-type]
     last = last or first
     return any(start <= last and first <= end for start, end in freeze.occurrences(first, last))
 
@@ -128,9 +130,11 @@ def _in_weekly(freeze: SiteFreeze, start: datetime, plan_zone: str | None) -> bo
     hi = week_offset(freeze.weekly.to, end=True)
     timed = start.time() != time()  # a day alone says nothing of the hour
     moment = start
-    if timed and freeze.timezone and plan_zone and freeze.timezone != plan_zone:
-        moment = start.replace(tzinfo=zoneinfo.ZoneInfo(plan_zone)).astimezone(
-            zoneinfo.ZoneInfo(freeze.timezone)).replace(tzinfo=None)
+    # Both read in their own zone: a plan that names none is in UTC, a lock
+    # that names none is in the plan's zone.
+    here, there = plan_zone or "UTC", freeze.timezone or plan_zone or "UTC"
+    if here != there:
+        moment = start.replace(tzinfo=zoneinfo.ZoneInfo(here)).astimezone(zoneinfo.ZoneInfo(there)).replace(tzinfo=None)
 
     week_start = datetime.combine(moment.date() - moment.weekday() * DAY, time())
     into = (moment - week_start - lo) % WEEK  # how far into the lock (if it has begun)

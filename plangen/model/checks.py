@@ -9,7 +9,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from plangen.errors import FieldPath, Finding, format_path, quote
@@ -273,7 +273,14 @@ def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
                     f"the freeze ends ({freeze.to}) before it starts ({freeze.from_})",
                     "'from' is the first frozen day and 'to' the last",
                 )
+    zone = window.timezone if window and window.timezone in _zones() else None
     for i, phase in enumerate(plan.rollout.phases):
+        for key in ("start", "end"):
+            moment = getattr(phase, key)
+            if zone and isinstance(moment, datetime) and not _exists(moment, zone):
+                yield doc.finding(("rollout", "phases", i, key),
+                                  f"{_shown(moment)} does not exist in {zone}: the clocks jump over it that night",
+                                  "choose a time outside the daylight-saving change, e.g. an hour later")
         if phase.end is not None and phase.duration is not None:
             yield doc.finding(
                 ("rollout", "phases", i, "duration"),
@@ -316,6 +323,13 @@ def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
                 f"the phase ends ({_shown(phase.end)}) before it starts ({_shown(t.start)}, from {how})",
                 "correct 'end', or give a 'duration' instead",
             )
+
+
+def _exists(moment: datetime, zone: str) -> bool:
+    """Whether a wall-clock time happens in a zone (not skipped at a daylight-saving change)."""
+    tz = zoneinfo.ZoneInfo(zone)
+    back = moment.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+    return back == moment
 
 
 def _shown(moment: date) -> str:

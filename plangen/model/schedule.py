@@ -10,7 +10,8 @@ time zone; a date that cannot be derived stays None.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from plangen.model.base import MAX_DAY, duration_delta
 from plangen.model.plan import Phase, Plan
@@ -82,6 +83,15 @@ _UNKNOWN = PhaseTimes(None, None)
 OUT_OF_RANGE = PhaseTimes(None, None)  # a distinct object: the phase would end after MAX_DAY
 
 
+def _zone(plan: Plan) -> str | None:
+    """The plan's time zone, when it names one that exists (checks.py reports the others)."""
+    name = plan.release_window.timezone if plan.release_window else None
+    try:
+        return name if name and ZoneInfo(name) else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def _midnight(day: date) -> datetime:
     return day if isinstance(day, datetime) else datetime.combine(day, time())
 
@@ -91,6 +101,7 @@ def phase_times(plan: Plan) -> dict[str, PhaseTimes]:
     phases = {p.id: p for p in plan.rollout.phases}
     before = predecessors(plan)
     window_start = _midnight(plan.release_window.start) if plan.release_window else None
+    zone = _zone(plan)
     known: dict[str, PhaseTimes] = {}
 
     def resolve(phase: Phase) -> PhaseTimes:
@@ -109,7 +120,7 @@ def phase_times(plan: Plan) -> dict[str, PhaseTimes]:
                 continue
             preds = [known[d] for d in before[pid] if d in known]
             complete = len(preds) == len(before[pid]) and not any(p is OUT_OF_RANGE for p in preds)
-            known[pid] = _times(phases[pid], preds if complete else [_UNKNOWN], window_start)
+            known[pid] = _times(phases[pid], preds if complete else [_UNKNOWN], window_start, zone)
             pending.pop()
         return known[phase.id]
 
@@ -121,9 +132,9 @@ def phase_times(plan: Plan) -> dict[str, PhaseTimes]:
 LIMIT = datetime.combine(MAX_DAY, time()) + DAY
 
 
-def _times(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None) -> PhaseTimes:
+def _times(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None, zone: str | None) -> PhaseTimes:
     try:
-        times = _derive(phase, preds, window_start)
+        times = _derive(phase, preds, window_start, zone)
     except OverflowError:  # past year 9999
         return OUT_OF_RANGE
     if (times.start is not None and times.start > LIMIT) or (times.end is not None and times.end > LIMIT):
@@ -131,7 +142,18 @@ def _times(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None)
     return times
 
 
-def _derive(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None) -> PhaseTimes:
+def _after(start: datetime, duration: str, zone: str | None) -> datetime:
+    """`start` + `duration`. Days and weeks are calendar days (5d from 02:00 ends
+    at 02:00); seconds, minutes and hours are elapsed time, so over a
+    daylight-saving change in the plan's zone "1h" is still one hour."""
+    delta = duration_delta(duration)
+    if duration[-1] in "dw" or zone is None:
+        return start + delta
+    tz = ZoneInfo(zone)
+    return (start.replace(tzinfo=tz).astimezone(timezone.utc) + delta).astimezone(tz).replace(tzinfo=None)
+
+
+def _derive(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None, zone: str | None) -> PhaseTimes:
     if phase.start is not None:
         start: datetime | None = _midnight(phase.start)
     elif preds:
@@ -144,7 +166,7 @@ def _derive(phase: Phase, preds: list[PhaseTimes], window_start: datetime | None
     elif phase.end is not None:  # a day: the phase runs through it
         end = _midnight(phase.end) + DAY
     elif phase.duration is not None and start is not None:
-        end = start + duration_delta(phase.duration)
+        end = _after(start, phase.duration, zone)
     else:
         end = None
     return PhaseTimes(start, end)

@@ -137,7 +137,7 @@ class SiteFreeze(StrictModel):
     """A change freeze for every plan on the site: once, weekly or yearly."""
 
     id: Slug
-    """Freeze id, unique in site.yaml; a plan can waive `window-freeze` for it."""
+    """Freeze id, unique in site.yaml; findings and go / no-go name the freeze by it."""
     reason: Text
     """Why releases are frozen."""
     from_: Day | None = Field(None, alias="from")

@@ -121,10 +121,12 @@ def _fold(line: str) -> list[str]:
     return [out[0]] + [" " + part for part in out[1:]]
 
 
-def _moment(name: str, value: datetime, zone: str | None = None) -> str:
+def _moment(name: str, value: datetime, zone: str | None = None, *, timed: bool = False) -> str:
     """A day; a time in UTC when the zone is known (exact, and needs no
-    VTIMEZONE); else a floating local time."""
-    if value.time() == time():
+    VTIMEZONE); else a floating local time. `timed`: the event's other end
+    has a time, so this one is written as a time too (RFC 5545 wants both
+    ends of one type)."""
+    if value.time() == time() and not timed:
         return f"{name};VALUE=DATE:{value:%Y%m%d}"
     if zone:
         utc = value.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
@@ -154,8 +156,10 @@ def calendar_ics(analysis: Analysis) -> str:
 
     def event(uid: str, start: datetime, end: datetime, summary: str, description: str, cancelled: bool = False,
               zone: str | None = None, repeat: str = "") -> None:
-        lines.extend(["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}", _moment("DTSTART", start, zone),
-                      _moment("DTEND", end, zone), *([repeat] if repeat else []), f"SUMMARY:{_ical_text(summary)}",
+        timed = start.time() != time() or end.time() != time()
+        lines.extend(["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}", _moment("DTSTART", start, zone, timed=timed),
+                      _moment("DTEND", end, zone, timed=timed), *([repeat] if repeat else []),
+                      f"SUMMARY:{_ical_text(summary)}",
                       f"DESCRIPTION:{_ical_text(description)}", *(["STATUS:CANCELLED"] if cancelled else []),
                       "END:VEVENT"])
 

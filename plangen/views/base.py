@@ -149,7 +149,9 @@ def phone(number: str | None) -> Contact | None:
         return None
     digits = re.sub(r"[^0-9]", "", number)
     plus = "+" if number.strip().startswith("+") else ""
-    return Contact(number, f"tel:{plus}{digits}" if len(digits) >= 3 else "")
+    # An internal extension ("x4471", "ext. 12") is dialled from a desk phone, not a tel: link.
+    internal = re.match(r"\s*(x|ext)", number, re.IGNORECASE) is not None
+    return Contact(number, f"tel:{plus}{digits}" if len(digits) >= 3 and not internal else "")
 
 
 def free_text(text: str) -> Contact:

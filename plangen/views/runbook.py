@@ -76,6 +76,8 @@ class RunbookPage:
     steps: tuple[StepView, ...]
     total_time: str  # "" when no step has a time
     timed_steps: int
+    always_steps: int  # steps taken in every rollback (no `when`)
+    conditional_time: str  # what the steps with a `when` may add ("" when none gives a time)
     continuity: str
     communication: tuple[MessageRow, ...]
     incident_owner: Who | None
@@ -93,8 +95,10 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
     support = plan.support
     steps = rollback.steps if rollback else []
     triggers = rollback.triggers if rollback else []
-    timed = [duration_delta(s.time) for s in steps if s.time]
+    # Steps taken only in some cases are counted apart: they do not lengthen every rollback.
+    timed = [duration_delta(s.time) for s in steps if s.time and not s.when]
     total = sum(timed, timedelta())
+    maybe = sum((duration_delta(s.time) for s in steps if s.time and s.when), timedelta())
     incident_owner = who(support.incident_owner) if support and support.incident_owner else None
     # Nobody named: the incident owner stands in, else the plan's owner.
     stand_in = Owner(incident_owner, "incident owner") if incident_owner else Owner(who(plan.owner), "plan owner")
@@ -132,6 +136,8 @@ def runbook_page(analysis: PlanAnalysis, people: Directory) -> RunbookPage:
         steps=step_views(steps, owner, who),
         total_time=human_duration(total) if timed else "",
         timed_steps=len(timed),
+        always_steps=sum(1 for s in steps if not s.when),
+        conditional_time=human_duration(maybe) if maybe else "",
         continuity=(rollback.continuity or "") if rollback else "",
         communication=tuple(MessageRow(m.audience, m.channel or "", m.message or "")
                             for m in (rollback.communication if rollback else [])),
