@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from plangen.model.plan import Plan
-from plangen.model.schedule import PhaseTimes
+from plangen.model.schedule import PhaseTimes, zones
 from plangen.model.site import WEEKDAYS, SiteConfig, SiteFreeze
 
 DAY = timedelta(days=1)
@@ -132,7 +132,9 @@ def _in_weekly(freeze: SiteFreeze, start: datetime, plan_zone: str | None) -> bo
     moment = start
     # Both read in their own zone: a plan that names none is in UTC, a lock
     # that names none is in the plan's zone.
-    here, there = plan_zone or "UTC", freeze.timezone or plan_zone or "UTC"
+    known = zones()  # a zone site.yaml misspells is reported there; never opened here
+    here = plan_zone if plan_zone in known else "UTC"
+    there = freeze.timezone if freeze.timezone in known else here
     if here != there:
         moment = start.replace(tzinfo=zoneinfo.ZoneInfo(here)).astimezone(zoneinfo.ZoneInfo(there)).replace(tzinfo=None)
 

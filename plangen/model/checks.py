@@ -10,14 +10,13 @@ import zoneinfo
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import lru_cache
 
 from plangen.errors import FieldPath, Finding, format_path, quote
 from plangen.load import Document
 from plangen.model.explain import did_you_mean
 from plangen.model.plan import V1, V1_1, Plan, Step
 from plangen.model.base import MAX_DAY
-from plangen.model.schedule import OUT_OF_RANGE, find_cycle, phase_times
+from plangen.model.schedule import OUT_OF_RANGE, find_cycle, phase_times, zones
 from plangen.model.versions import check_version
 from plangen.model.site import SiteConfig
 
@@ -246,9 +245,8 @@ def _phase_refs(doc: Document, plan: Plan) -> list[Finding]:
     ]
 
 
-@lru_cache(maxsize=1)
 def _zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return zones()
 
 
 def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from plangen.model.base import MAX_DAY, duration_delta
 from plangen.model.plan import Phase, Plan
@@ -86,10 +87,13 @@ OUT_OF_RANGE = PhaseTimes(None, None)  # a distinct object: the phase would end 
 def _zone(plan: Plan) -> str | None:
     """The plan's time zone, when it names one that exists (checks.py reports the others)."""
     name = plan.release_window.timezone if plan.release_window else None
-    try:
-        return name if name and ZoneInfo(name) else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    return name if name in zones() else None
+
+
+@lru_cache(maxsize=1)
+def zones() -> frozenset[str]:
+    """Every IANA zone name this machine knows (a name is never opened unless it is one)."""
+    return frozenset(available_timezones())
 
 
 def _midnight(day: date) -> datetime:
