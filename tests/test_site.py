@@ -14,7 +14,8 @@ from site_helpers import AS_OF, parse, plangen, project_copy
 
 pytestmark = pytest.mark.slow
 
-PLAN_IDS = ["invoice-risk-review", "meeting-notes-summariser", "vendor-risk-screening", "reply-drafts-model-swap"]
+# Every example plan's id: its file name (none of them sets `id`).
+PLAN_IDS = [p.stem for p in sorted((REPO / "plans").rglob("*.yaml"), key=lambda p: (p.parent.name, p.name))]
 PLAN_SECTIONS = ["overview", "completeness", "rollout", "phases", "integration", "dependencies", "approvals",
                  "authority", "safeguards", "monitoring", "validation", "evidence", "rollback"]
 RUNBOOK_SECTIONS = ["triggers", "steps", "continuity", "communication", "escalation", "triage", "authority"]

@@ -51,7 +51,7 @@ def test_installed_wheel_works_from_another_folder(installed: Path, tmp_path: Pa
 
     ok = subprocess.run([str(env / "bin" / "plangen"), "validate"], cwd=work, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "4 plans valid" in ok.stderr
+    assert f"{len(list((REPO / 'plans').rglob('*.yaml')))} plans valid" in ok.stderr
 
     (work / "plans" / "bad.yaml").write_text("format: plangen/v1\nid: Bad\n")
     bad = subprocess.run([str(env / "bin" / "plangen"), "validate", "--format", "json"], cwd=work,

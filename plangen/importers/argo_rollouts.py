@@ -508,6 +508,10 @@ class _Rollout:
             phase.analysis += gates
             # The step blocks until the analysis decides: the phase runs that much longer.
             phase.seconds = (phase.seconds or 0) + max((_decides_in(g) or 0 for g in gates), default=0) or None
+            for g in gates:
+                if _decides_in(g) is None and "on_failure" in g:
+                    self.note(f"{path}.analysis ({g['metric']})", "measures with no count: the step waits until "
+                              "it fails, so the rollout does not go on by itself")
             phase.steps.append({"do": f"Argo Rollouts runs the analysis ({names}) and waits for its result",
                                 "owner": self.auto})
             phase.exit.append(f"the analysis run succeeds ({names})")
@@ -571,9 +575,12 @@ class _Rollout:
             replicas = _int(t.get("replicas"))
             runs.append(f"{t.get('name', j)} ({t.get('specRef', '?')} version, "
                         f"{plural(replicas if replicas is not None else 1, 'pod')})")
-            weight += max(_int(t.get("weight")) or 0, 0)
+            if t.get("specRef") == "canary":  # a baseline runs the stable version
+                weight += max(_int(t.get("weight")) or 0, 0)
         traffic = _number(min(weight * 100 / self.max_weight, 100))
         kind = "parallel" if traffic else "shadow"
+        if not traffic and self.weight:  # no experiment traffic: the canary keeps the weight set before
+            traffic = _number(self.weight * 100 / self.max_weight)
         phase = self.new_phase("experiment", f"Experiment: {', '.join(runs) or 'no templates'}"[:200], kind,
                                traffic, i)
         phase.steps.append({"do": self.text(f"Argo Rollouts runs the experiment's ReplicaSets: {', '.join(runs)}",
@@ -617,12 +624,16 @@ class _Rollout:
         counted = False
         for phase in spans:
             gates = self.analysis_ref(ref, path, phase, background=True)
+            if len(spans) > 1:  # one run across the phases: no phase waits for its count
+                counted = counted or any("count" in gate for gate in gates)
+                for gate in gates:
+                    gate.pop("count", None)
             phase.analysis[:0] = gates
-            counted = counted or any("count" in gate for gate in gates)
             if gates:
                 phase.exit.append("the background analysis has not failed")
-        if counted and len(spans) > 1:
-            self.note(path, "a background analysis's count is for the whole run; each phase shows it whole")
+        if counted:
+            self.note(path, "a background analysis's count is for its whole run across the phases; the phases "
+                      "show it without a count (and each its failure_limit, which Argo counts over the run)")
 
     # -- blue-green --------------------------------------------------------------
     def blue_green(self, bg: dict[str, Any]) -> None:
@@ -655,7 +666,8 @@ class _Rollout:
         elif seconds and seconds > 0:
             shown = self.duration(seconds, f"{path}.autoPromotionSeconds")
             if shown:
-                phase.seconds = seconds
+                # The switch also waits for the pre-promotion analysis to succeed.
+                phase.seconds = max(seconds, max((_decides_in(g) or 0 for g in phase.analysis), default=0))
                 phase.exit.append(f"{shown} have passed since the preview was ready (automatic promotion)")
         else:
             phase.exit.append("the preview is ready (automatic promotion)")
@@ -679,7 +691,7 @@ class _Rollout:
         # The delay starts once the post-promotion analysis has succeeded.
         self.post_analysis = max((_decides_in(g) or 0 for g in switch.analysis), default=0)
         switch.steps.append({"do": f"Argo Rollouts scales the previous version down {self.scale_down} after the "
-                                   "switch", "owner": self.auto, "time": self.scale_down})
+                                   f"switch{self.after_analysis()}", "owner": self.auto, "time": self.scale_down})
         self.leftovers(bg, path, ["activeService", "previewService", "previewReplicaCount", "prePromotionAnalysis",
                                   "postPromotionAnalysis", "autoPromotionEnabled", "autoPromotionSeconds",
                                   "scaleDownDelaySeconds"])
