@@ -217,7 +217,7 @@ def _blockers(ctx: PlanContext, phase: Phase) -> list[Blocker]:
     for owner in [phase] * (phase.status == "paused") + [p for p in ctx.plan.rollout.phases
                                                           if p.id in ctx.predecessors[phase.id]]:
         for g in owner.analysis:
-            if g.status in ("failed", "inconclusive"):
+            if g.status in ("failed", "inconclusive") and not g.dry_run:
                 of = "" if owner is phase else f" of phase '{owner.id}'"
                 out.append(Blocker("analysis", g.id, f"analysis '{short(g.metric)}'{of} {g.status}",
                                    _answerable(ctx, g.decided_by), None))
@@ -244,7 +244,7 @@ def _answerable(ctx: PlanContext, who: str | None) -> str | None:
 def _outside_mandate(ctx: PlanContext, phase: Phase) -> list[str]:
     """What a running phase does today that its approvals (or its own analyses) do not allow."""
     out = [f"analysis '{short(g.metric)}' failed: its action is {g.on_failure or 'not set'}"
-           for g in phase.analysis if g.status == "failed" and phase.status == "active"]
+           for g in phase.analysis if g.status == "failed" and not g.dry_run and phase.status == "active"]
     for a in ctx.approvals_for(phase.id):
         if a.status == "not-required":
             continue
@@ -266,5 +266,5 @@ def _open_gates(ctx: PlanContext, phase: Phase) -> list[str]:
     # Since 1.1: a phase still running, or promoted, after its own analysis
     # failed (pausing or rolling back is the answer to a failed analysis).
     if phase.status in ("active", "complete"):
-        out += [f"its analysis '{g.id}' failed" for g in phase.analysis if g.status == "failed"]
+        out += [f"its analysis '{g.id}' failed" for g in phase.analysis if g.status == "failed" and not g.dry_run]
     return out

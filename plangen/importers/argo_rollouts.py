@@ -824,7 +824,7 @@ class _Rollout:
                       t)
         is_dry = metric.get("dryRun") is True or any(_matches(pattern, name) for pattern in dry)
         if is_dry:
-            self.note(f"{path} ({name})", "a dry run: its result never stops the rollout, so it has no on_failure", t)
+            gate["dry_run"] = True  # its result never stops the rollout: no on_failure, no trigger
         else:
             gate["on_failure"] = "rollback"  # Argo aborts: traffic goes back to the stable version
             self.trigger(f"{t.kind} {t.name}", name, gate, phase)

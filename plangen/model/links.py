@@ -67,8 +67,9 @@ def link_plans(plans: Sequence[Loaded], parsed: Sequence[Loaded]) -> Links:
                 errors.append(doc.finding(path, "a plan cannot refer to itself",
                                           "name another plan's id; phases of this plan go in `needed_for`"))
             elif ident not in known:
+                others = [k for k in known if k != plan.id]
                 errors.append(doc.finding(path, f"unknown plan '{ident}'",
-                                          did_you_mean(ident, known) or "plan ids are the `id` (or file name) of "
+                                          did_you_mean(ident, others) or "plan ids are the `id` (or file name) of "
                                           "the plans in the plans folder"))
         for i, dep in enumerate(plan.dependencies):
             if dep.plan in known and dep.plan != plan.id and dep.phase is not None:

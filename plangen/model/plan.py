@@ -138,6 +138,8 @@ class Analysis(StrictModel):
     """stop | pause | rollback: what happens when the analysis fails."""
     decided_by: Who | None = None
     """The automation (or person, team or role) that acts on the result."""
+    dry_run: bool = False
+    """true: measured and shown, but its result never stops the phase (Argo Rollouts' dryRun)."""
     dashboard: Url | None = None
     """Link to the results."""
     status: Literal["pending", "running", "passed", "failed", "inconclusive"] = "pending"

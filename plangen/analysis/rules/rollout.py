@@ -105,6 +105,8 @@ def analysis_action(ctx: PlanContext) -> Iterator[Hit]:
         if ctx.decision.phases[phase.id].finished:
             continue
         for j, gate in enumerate(phase.analysis):
+            if gate.dry_run:  # it is not meant to stop anything
+                continue
             missing = [what for what, absent in (
                 ("no failure or success condition", gate.failure is None and gate.success is None),
                 ("no on_failure action", gate.on_failure is None)) if absent]
@@ -131,7 +133,7 @@ def analysis_time(ctx: PlanContext) -> Iterator[Hit]:
         needs = [(f"its minimum is {human_duration(duration_delta(phase.minimum))}", duration_delta(phase.minimum))] \
             if phase.minimum else []
         needs += [(f"analysis '{g.id}' needs {human_duration(n)}", n) for g in phase.analysis
-                  if (n := needed(g)) is not None]
+                  if not g.dry_run and (n := needed(g)) is not None]
         for what, time in needs:
             if time > runs:
                 yield Hit(ctx.phase_path(phase), f"phase '{phase.id}' is planned to run {human_duration(runs)}, "
