@@ -328,7 +328,7 @@ def analysis_row(g: Analysis, people: Directory) -> AnalysisRow:
         fails = f"{fails} ({plural(g.failure_limit, 'failure')} tolerated)" if fails else \
             f"{plural(g.failure_limit, 'failure')} tolerated"
     return AnalysisRow(g.id, g.metric, g.provider or "", g.query or "", ", ".join(when), g.success or "", fails,
-                       g.on_failure or "", people.who(g.decided_by) if g.decided_by else None, status_icon(g.status),
+                       "none: a dry run" if g.dry_run else g.on_failure or "", people.who(g.decided_by) if g.decided_by else None, status_icon(g.status),
                        label(g.status),
                        _link("Results", g.dashboard))
 
