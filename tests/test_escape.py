@@ -111,7 +111,9 @@ def test_mermaid_labels_hold_only_safe_characters_and_decode_to_the_text(value: 
 @given(text)
 def test_code_blocks_show_the_command_exactly(value: str) -> None:
     # Markdown expands tabs to 4-column stops before anything else.
-    body = "\n".join(line.expandtabs(4) for line in value.replace("\r", "").strip("\n").split("\n"))
+    # Blank lines before the first line of a command are not part of it.
+    lines = re.sub(r"^(?:[ \t]*\n)+", "", value.replace("\r", "")).rstrip("\n").split("\n")
+    body = "\n".join(line.expandtabs(4) for line in lines)
     rendered = markdown.markdown(code_block(value, "sh"), extensions=SITE)
     shape = _shape(rendered)
     assert "pre" in shape.tags or not body.strip()

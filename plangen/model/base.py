@@ -24,7 +24,7 @@ SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 DIRECTORY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 DURATION_PATTERN = r"^[0-9]{1,6}[smhdw]$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-MOMENT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$"
+MOMENT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"
 TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
 
 # Bounds that keep every derived date computable and every page's cost
@@ -52,7 +52,7 @@ _SLUG = re.compile(SLUG_PATTERN)
 _DIRECTORY_ID = re.compile(DIRECTORY_ID_PATTERN)
 _DURATION = re.compile(DURATION_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
-_MOMENT_TIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})")
+_MOMENT_TIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
 _UNITS = {"s": timedelta(seconds=1), "m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 
 
@@ -179,20 +179,20 @@ def parse_moment(value: Any) -> Any:
     """A day (YYYY-MM-DD) or, since 1.1, a day and a time of day
     (YYYY-MM-DDTHH:MM, read in the release window's time zone)."""
     if isinstance(value, datetime):
-        if value.tzinfo is not None or value.second or value.microsecond:
-            raise _error("plangen_moment", "{value} is not a time of day: expected YYYY-MM-DDTHH:MM, no seconds or "
+        if value.tzinfo is not None or value.microsecond:
+            raise _error("plangen_moment", "{value} is not a time of day: expected YYYY-MM-DDTHH:MM[:SS], no "
                          "offset (the release window's timezone applies)", value=quote(value.isoformat()))
         return value
     if isinstance(value, str) and (m := _MOMENT_TIME.fullmatch(value)):
         day = parse_date(m.group(1))
-        hour, minute = int(m.group(2)), int(m.group(3))
-        if hour > 23 or minute > 59:
-            raise _error("plangen_moment", "{value} is not a time of day: hours run 00-23, minutes 00-59",
+        hour, minute, second = int(m.group(2)), int(m.group(3)), int(m.group(4) or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise _error("plangen_moment", "{value} is not a time of day: hours run 00-23, minutes and seconds 00-59",
                          value=quote(value))
-        return datetime(day.year, day.month, day.day, hour, minute)
+        return datetime(day.year, day.month, day.day, hour, minute, second)
     if isinstance(value, str) and len(value) > 10 and _DATE.fullmatch(value[:10]):
-        raise _error("plangen_moment", "{value} is not a day or time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM "
-                     "(no seconds, no offset: the release window's timezone applies)", value=quote(value))
+        raise _error("plangen_moment", "{value} is not a day or time: expected YYYY-MM-DD, YYYY-MM-DDTHH:MM or "
+                     "YYYY-MM-DDTHH:MM:SS (no offset: the release window's timezone applies)", value=quote(value))
     return parse_date(value)
 
 
@@ -312,8 +312,8 @@ Url = Annotated[str, AfterValidator(check_url), WithJsonSchema({"type": "string"
 Day = Annotated[date, BeforeValidator(parse_date), AfterValidator(check_day)]
 Moment = Annotated[
     date, PlainValidator(lambda value: check_moment(parse_moment(value))),
-    PlainSerializer(lambda value: value.isoformat(timespec="minutes") if isinstance(value, datetime) else
-                    value.isoformat(), return_type=str),
+    PlainSerializer(lambda value: value.isoformat(timespec="seconds" if value.second else "minutes")
+                    if isinstance(value, datetime) else value.isoformat(), return_type=str),
     WithJsonSchema({"type": "string", "pattern": MOMENT_PATTERN}),
 ]
 """A day, or (since 1.1) a day and time of day: a datetime then, with no time zone."""

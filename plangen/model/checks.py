@@ -332,7 +332,7 @@ def _exists(moment: datetime, zone: str) -> bool:
 
 def _shown(moment: date) -> str:
     if isinstance(moment, datetime):
-        return moment.isoformat(sep=" ", timespec="minutes").removesuffix(" 00:00")
+        return moment.isoformat(sep=" ", timespec="seconds" if moment.second else "minutes").removesuffix(" 00:00")
     return moment.isoformat()
 
 

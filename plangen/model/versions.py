@@ -53,7 +53,7 @@ def newer_than_v1(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
         elif isinstance(value, str) and value.endswith("s") and _is_duration(info.annotation):
             yield path, f"a duration in seconds ({value})"
         elif isinstance(value, datetime):
-            yield path, f"a time of day ({value.isoformat(timespec='minutes')})"
+            yield path, f"a time of day ({value.isoformat(timespec='seconds' if value.second else 'minutes')})"
         elif len(path) == 3 and path[0] == "approvals" and path[2] == "status" and value == "not-required":
             yield path, "status 'not-required'"
 

@@ -136,7 +136,8 @@ def code_block(text: str, lang: str = "text", *, snippets: bool = False) -> str:
     its lines as written even when the snippets extension is on."""
     longest = max((len(run) for run in re.findall(r"`+", str(text))), default=0)
     fence = "`" * max(3, longest + 1)
-    body = _BREAK.sub("\n", str(text)).strip("\n")
+    # Blank lines around a command are not part of it (Markdown drops a leading one anyway).
+    body = re.sub(r"^(?:[ \t]*\n)+", "", _BREAK.sub("\n", str(text))).rstrip("\n")
     if snippets:
         body = "\n".join(_SNIPPET_LINE.sub(r"\1;\2", line) for line in body.split("\n"))
     return f"{fence}{lang}\n{body}\n{fence}"
