@@ -110,13 +110,7 @@ def scope_excess(phase: Phase, approval: Approval) -> list[str]:
     covers = approval.covers
     if covers is None:
         return []
-    out = []
-    if covers.regions:
-        outside = [r for r in phase.regions if r not in covers.regions]
-        if not phase.regions:
-            out.append(f"all regions (approved: {', '.join(covers.regions)})")
-        elif outside:
-            out.append(f"regions {', '.join(outside)} (approved: {', '.join(covers.regions)})")
+    out = _beyond("regions", phase.regions, covers.regions)
     if covers.max_traffic is not None and phase.traffic is not None and phase.traffic > covers.max_traffic:
         out.append(f"traffic {phase.traffic:g}% (approved: {covers.max_traffic:g}%)")
     # Since 1.1: a phase that names no environment (or no cohort) is not
@@ -124,13 +118,17 @@ def scope_excess(phase: Phase, approval: Approval) -> list[str]:
     if covers.environments and phase.environment not in covers.environments:
         shown = f"environment {phase.environment}" if phase.environment else "an environment not named"
         out.append(f"{shown} (approved: {', '.join(covers.environments)})")
-    if covers.cohorts:
-        outside = [c for c in phase.cohorts if c not in covers.cohorts]
-        if not phase.cohorts:
-            out.append(f"all cohorts (approved: {', '.join(covers.cohorts)})")
-        elif outside:
-            out.append(f"cohorts {', '.join(outside)} (approved: {', '.join(covers.cohorts)})")
-    return out
+    return out + _beyond("cohorts", phase.cohorts, covers.cohorts)
+
+
+def _beyond(what: str, exposed: list[str], approved: list[str]) -> list[str]:
+    """Regions or cohorts a phase exposes beyond those approved (none listed: all of them)."""
+    if not approved:
+        return []
+    outside = [x for x in exposed if x not in approved]
+    if not exposed:
+        return [f"all {what} (approved: {', '.join(approved)})"]
+    return [f"{what} {', '.join(outside)} (approved: {', '.join(approved)})"] if outside else []
 
 
 def decide(ctx: PlanContext) -> PlanDecision:
