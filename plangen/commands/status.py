@@ -18,7 +18,7 @@ from plangen.commands.report import dump_json, emit
 from plangen.errors import plural, printable
 from plangen.project import load_project
 from plangen.render.exports import decision_json, phases_json
-from plangen.views.base import Directory
+from plangen.views.base import Directory, starts_at
 from plangen.views.decision import schedule_text, verdict_word, when_text
 
 
@@ -76,7 +76,8 @@ def _text(p: PlanAnalysis) -> str:
         lines.append("  now:  nothing live")
     if decision.next:
         d = decision.phases[decision.next]
-        when = f" on {decision.next_day} ({when_text(decision.next_day, ctx.as_of)})" if decision.next_day else ""
+        start = starts_at(ctx.times[decision.next].start)
+        when = f" on {start} ({when_text(decision.next_day, ctx.as_of)})" if decision.next_day else ""
         verb = "resume " if decision.resume else ""
         lines.append(f"  next: {verb}{decision.next} ({names[decision.next]}){when}: {verdict_word(d)}")
         for b in d.blockers:

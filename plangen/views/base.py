@@ -190,6 +190,11 @@ def moment(value: datetime) -> str:
     return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
 
 
+def starts_at(value: datetime | None) -> str:
+    """A phase's start as people plan around it: the day, and the time when it has one."""
+    return moment(value) if value is not None else ""
+
+
 def day(value: date | None) -> str:
     return value.isoformat() if value else ""
 

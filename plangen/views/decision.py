@@ -12,7 +12,7 @@ from datetime import date
 from plangen.errors import plural, short
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.decision import Blocker, PhaseDecision
-from plangen.views.base import Directory, Ref, Who, day, percent, plan_path
+from plangen.views.base import Directory, Ref, Who, day, percent, plan_path, starts_at
 
 # A word and a sign for every outcome and verdict, so colour is never the
 # only signal, and no finished phase can read as GO or NO-GO.
@@ -126,7 +126,7 @@ def decision_card(analysis: PlanAnalysis, people: Directory) -> DecisionCard:
         now=now,
         next=phase_ref(nxt) if nxt else None,
         resume=decision.resume,
-        next_day=day(decision.next_day),
+        next_day=starts_at(ctx.times[nxt].start) if nxt and decision.next_day else day(decision.next_day),
         next_when=when_text(decision.next_day, ctx.as_of),
         verdict=VERDICT[gate.go] if gate and gate.go else "",
         go=(gate.go or "") if gate else "",
