@@ -42,6 +42,17 @@ class Freeze:
         reason = self.reason if reason is None else reason
         return name + (f" ({reason})" if reason else "")
 
+    def span_from(self, as_of: date) -> tuple[datetime, datetime]:
+        """The occurrence under way on `as_of`, else the next (a weekly lock: the one
+        starting in that week); the end is exclusive."""
+        if self.weekly:
+            assert self.site is not None and self.site.weekly is not None
+            monday = datetime.combine(as_of - timedelta(days=as_of.weekday()), time())
+            lo, length = _lock(self.site.weekly.from_, self.site.weekly.to)
+            return monday + lo, monday + lo + length
+        first, last = next((a, b) for a, b in self.occurrences(as_of, as_of + timedelta(days=366)) if b >= as_of)
+        return datetime.combine(first, time()), datetime.combine(last, time()) + DAY
+
     @property
     def weekly(self) -> bool:
         return self.site is not None and self.site.weekly is not None
@@ -115,6 +126,12 @@ def covers_day(freeze: Freeze, day: date) -> bool:
     return not freeze.weekly and any(s <= day <= e for s, e in freeze.occurrences(day, day))
 
 
+def _lock(start: str, end: str) -> tuple[timedelta, timedelta]:
+    """A weekly lock's start (time since Monday 00:00) and length; it may run over Sunday night."""
+    lo, hi = week_offset(start, end=False), week_offset(end, end=True)
+    return lo, (hi - lo) % WEEK or WEEK
+
+
 def week_offset(text: str, *, end: bool) -> timedelta:
     """"fri 16:00" -> time since Monday 00:00; a day alone is its start (or, as an end, its end)."""
     day, _, clock = text.partition(" ")
@@ -126,8 +143,7 @@ def week_offset(text: str, *, end: bool) -> timedelta:
 
 def _in_weekly(freeze: SiteFreeze, start: datetime, plan_zone: str | None) -> bool:
     assert freeze.weekly is not None
-    lo = week_offset(freeze.weekly.from_, end=False)
-    hi = week_offset(freeze.weekly.to, end=True)
+    lo, length = _lock(freeze.weekly.from_, freeze.weekly.to)
     timed = start.time() != time()  # a day alone says nothing of the hour
     moment = start
     # Both read in their own zone: a plan that names none is in UTC, a lock
@@ -140,6 +156,5 @@ def _in_weekly(freeze: SiteFreeze, start: datetime, plan_zone: str | None) -> bo
 
     week_start = datetime.combine(moment.date() - moment.weekday() * DAY, time())
     into = (moment - week_start - lo) % WEEK  # how far into the lock (if it has begun)
-    length = (hi - lo) % WEEK or WEEK  # a lock may run over Sunday night
     # A day alone: inside only if the lock covers all of it.
     return into < length if timed else into + DAY <= length

@@ -20,8 +20,10 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from plangen.analysis.context import analysis_time
 from plangen.errors import PlangenError, plural, quote
 from plangen.importers import MAX_ITEMS, MAX_LONG_TEXT, Ids, clean, go_duration, plan_duration, slug
+from plangen.model.plan import Analysis
 
 TEMPLATE_KINDS = ("AnalysisTemplate", "ClusterAnalysisTemplate")
 KINDS = ("Rollout", *TEMPLATE_KINDS)
@@ -926,12 +928,10 @@ def _unread(value: Any, what: str) -> str:
 
 
 def _decides_in(gate: dict[str, Any]) -> int | None:
-    """Seconds an analysis takes to decide: its initial delay, then a measurement
-    every interval (the first at once); None when it has no end of its own."""
-    if "interval" not in gate or "count" not in gate:
-        return _plan_seconds(gate["initial_delay"]) if gate.get("count") == 1 and "initial_delay" in gate else None
-    delay = _plan_seconds(gate["initial_delay"]) if "initial_delay" in gate else 0
-    return delay + (gate["count"] - 1) * _plan_seconds(gate["interval"])
+    """Seconds an analysis takes to decide, as the plan reads it; None when it has no end of its own."""
+    timing = {k: gate[k] for k in ("interval", "count", "initial_delay") if k in gate}
+    needs = analysis_time(Analysis(id="timing", metric="timing", **timing))
+    return int(needs.total_seconds()) if needs is not None else None
 
 
 def _plan_seconds(shown: str) -> int:

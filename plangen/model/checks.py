@@ -245,10 +245,6 @@ def _phase_refs(doc: Document, plan: Plan) -> list[Finding]:
     ]
 
 
-def _zones() -> frozenset[str]:
-    return zones()
-
-
 def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
     window = plan.release_window
     if window:
@@ -258,11 +254,11 @@ def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
                 f"the window ends ({window.end}) before it starts ({window.start})",
                 "swap the dates, or correct the one that is wrong",
             )
-        if window.timezone and window.timezone not in _zones():
+        if window.timezone and window.timezone not in zones():
             yield doc.finding(
                 ("release_window", "timezone"),
                 f"unknown time zone {quote(window.timezone)}",
-                did_you_mean(window.timezone, _zones()) + " (IANA names such as Europe/London)",
+                did_you_mean(window.timezone, zones()) + " (IANA names such as Europe/London)",
             )
         for i, freeze in enumerate(window.freezes):
             if freeze.to < freeze.from_:
@@ -271,7 +267,7 @@ def _dates(doc: Document, plan: Plan, *, schedule: bool) -> Iterator[Finding]:
                     f"the freeze ends ({freeze.to}) before it starts ({freeze.from_})",
                     "'from' is the first frozen day and 'to' the last",
                 )
-    zone = window.timezone if window and window.timezone in _zones() else None
+    zone = window.timezone if window and window.timezone in zones() else None
     for i, phase in enumerate(plan.rollout.phases):
         for key in ("start", "end"):
             moment = getattr(phase, key)
@@ -384,6 +380,6 @@ def _site_freezes(doc: Document, site: SiteConfig) -> Iterator[Finding]:
         if freeze.from_ and freeze.to and freeze.to < freeze.from_:
             yield doc.finding(("freezes", i, "to"), f"the freeze ends ({freeze.to}) before it starts ({freeze.from_})",
                               "'from' is the first frozen day and 'to' the last")
-        if freeze.timezone and freeze.timezone not in _zones():
+        if freeze.timezone and freeze.timezone not in zones():
             yield doc.finding(("freezes", i, "timezone"), f"unknown time zone {quote(freeze.timezone)}",
-                              did_you_mean(freeze.timezone, _zones()) + " (IANA names such as Europe/London)")
+                              did_you_mean(freeze.timezone, zones()) + " (IANA names such as Europe/London)")

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from plangen import __version__
 from plangen.analysis.analyse import Analysis, PlanAnalysis
 from plangen.analysis.decision import PhaseDecision
-from plangen.analysis.freezes import WEEK, Freeze, week_offset
+from plangen.analysis.freezes import site_freezes_of
 from plangen.model.schedule import PhaseTimes
-from plangen.model.site import SiteConfig, SiteFreeze
+from plangen.model.site import SiteConfig
 from plangen.views.decision import verdict_word
-from plangen.views.diagrams import task_span
+from plangen.views.diagrams import freeze_span, task_span
 from plangen.model.schema import plan_schema
 
 
@@ -134,21 +134,6 @@ def _moment(name: str, value: datetime, zone: str | None = None, *, timed: bool 
     return f"{name}:{value:%Y%m%dT%H%M%S}"
 
 
-def _site_freeze(f: SiteFreeze, as_of: date) -> tuple[datetime, datetime, str]:
-    """First occurrence (from the week or year of `as_of`) and its repeat rule ("" for one-off)."""
-    if f.weekly:
-        monday = datetime.combine(as_of - timedelta(days=as_of.weekday()), time())
-        lo, hi = week_offset(f.weekly.from_, end=False), week_offset(f.weekly.to, end=True)
-        length = (hi - lo) % WEEK or WEEK
-        return monday + lo, monday + lo + length, "RRULE:FREQ=WEEKLY"
-    if f.yearly:
-        ahead = Freeze(f.id, "", None, f).occurrences(as_of, as_of + timedelta(days=366))
-        first, last = next((a, b) for a, b in ahead if b >= as_of)  # the one under way, else the next
-        return datetime.combine(first, time()), datetime.combine(last, time()) + timedelta(days=1), "RRULE:FREQ=YEARLY"
-    assert f.from_ is not None and f.to is not None
-    return datetime.combine(f.from_, time()), datetime.combine(f.to, time()) + timedelta(days=1), ""
-
-
 def calendar_ics(analysis: Analysis) -> str:
     stamp = f"{analysis.as_of:%Y%m%d}T000000Z"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//plangen//plangen {__version__}//EN",
@@ -184,12 +169,14 @@ def calendar_ics(analysis: Analysis) -> str:
             event(f"{plan.id}.freeze-{i}@plangen", start, end + timedelta(days=1),
                   f"Change freeze ({plan.title})", f.reason or "No changes may be released.")
     site = analysis.project.site
-    for f in site.freezes if site else []:
-        start, end, repeat = _site_freeze(f, analysis.as_of)
+    for f in site_freezes_of(site):
+        start, end = f.span_from(analysis.as_of) if f.first is None else freeze_span(f.first, f.last)
+        repeat = "RRULE:FREQ=WEEKLY" if f.weekly else "RRULE:FREQ=YEARLY" if f.first is None else ""
         # A repeating lock keeps its wall-clock times (floating) across daylight-saving changes.
-        where = f" Times are in {f.timezone}." if f.timezone and f.weekly else ""
+        zone = f.site.timezone if f.site else None
+        where = f" Times are in {zone}." if zone and f.weekly else ""
         kind = "Change lock" if f.weekly else "Change freeze"
-        event(f"site.freeze-{f.id}@plangen", start, end, f"{kind}: {f.reason}",
+        event(f"site.freeze-{f.ref}@plangen", start, end, f"{kind}: {f.reason}",
               f"Site-wide: no plan may release.{where}", repeat=repeat)
     lines.append("END:VCALENDAR")
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
