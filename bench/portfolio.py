@@ -52,17 +52,30 @@ out.mkdir()
 
 
 def generate(count: int, root: Path) -> None:
-    """`count` plans made from the examples, under new ids and titles."""
+    """`count` plans made from the examples, under new ids and titles. Copy
+    i of an example is `<stem>-<batch>`; a reference to another plan points
+    at the same batch's copy (batch 0's where this batch has none)."""
     sources = sorted((REPO / "plans").rglob("*.yaml"))
+    stems = [s.stem for s in sources]
     shutil.copytree(REPO / "site_config", root / "site_config",
                     ignore=shutil.ignore_patterns("mkdocs.base.yml", "assets", "overrides"))
     for i in range(count):
-        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        batch, source = divmod(i, len(sources))
+        text = sources[source].read_text(encoding="utf-8")
         text = re.sub(r"^id: .*\n", "", text, flags=re.M)
         title = re.search(r"^title: (.*)$", text, flags=re.M)
         name = yaml.safe_load(title.group(1)) if title else "Plan"
         text = text.replace(title.group(0), f"title: {json.dumps(f'{name} ({i:04d})')}", 1) if title else text
-        path = root / "plans" / f"group-{i % 10}" / f"plan-{i:04d}.yaml"
+
+        def ref(match: re.Match[str]) -> str:
+            stem = match.group(2)
+            if stem not in stems:
+                return match.group(0)
+            own = batch * len(sources) + stems.index(stem) < count
+            return f"{match.group(1)}{stem}-{batch if own else 0:04d}"
+
+        text = re.sub(r"^(\s+plan: )([a-z0-9-]+)", ref, text, flags=re.M)
+        path = root / "plans" / f"group-{i % 10}" / f"{sources[source].stem}-{batch:04d}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
@@ -104,7 +117,7 @@ def measure(count: int, repeat: int) -> dict[str, tuple[float, float]]:
                                 "-d", str(root / f"bare-{i}")], root))
         out["build"] = (statistics.median(t for t, _ in builds), max(m for _, m in builds))
         out["bare"] = (statistics.median(t for t, _ in bares), max(m for _, m in bares))
-        edited = root / "plans" / "group-0" / "plan-0000.yaml"
+        edited = next((root / "plans" / "group-0").glob("*.yaml"))
         edited.write_text(edited.read_text(encoding="utf-8").replace("\ntitle: \"", "\ntitle: \"Edited ", 1),
                           encoding="utf-8")
         out["rebuild"] = timed(plangen("build", "--out", "site-0"), root)

@@ -8,6 +8,7 @@ traceback); anything else that escapes is a bug and keeps its traceback.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal, Sequence, Union
@@ -58,7 +59,12 @@ def short(name: object, limit: int = NAME_LIMIT) -> str:
     them Markdown syntax, so a page listing every reference grows with the
     number of references, not with their lengths. The full name is shown
     once, where the thing is defined."""
-    text = " ".join(str(name).split())
+    return _short(str(name), limit)
+
+
+@lru_cache(maxsize=1 << 16)  # a name is referred to from many places
+def _short(name: str, limit: int) -> str:
+    text = " ".join(name.split())
     syntax = 0
     for i, c in enumerate(text):
         syntax += c in MARKDOWN_SYNTAX

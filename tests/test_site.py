@@ -119,7 +119,9 @@ def test_mermaid_is_the_pinned_local_copy_and_only_where_a_diagram_is(built: Pat
 
 
 def test_exports_beside_the_html(built: Path) -> None:
-    data = json.loads((built / "plans.json").read_text(encoding="utf-8"))
+    text = (built / "plans.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert text == json.dumps(data, indent=2, ensure_ascii=False) + "\n"  # the layout readers and diffs know
     assert data["as_of"] == AS_OF
     assert sorted(p["id"] for p in data["plans"]) == sorted(PLAN_IDS)
     invoice = next(p for p in data["plans"] if p["id"] == "invoice-risk-review")

@@ -18,7 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from plangen.errors import quote
-from plangen.load import FORBIDDEN, describe_char
+from plangen.load import FORBIDDEN, describe_char, forbidden
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 DIRECTORY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
@@ -75,8 +75,14 @@ class StrictModel(BaseModel):
     def _empty_is_absent(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        optional = {f.alias or name for name, f in cls.model_fields.items() if not f.is_required()}
+        optional = _OPTIONAL.get(cls)
+        if optional is None:  # the same for every instance: computed once per model
+            optional = _OPTIONAL[cls] = frozenset(
+                f.alias or name for name, f in cls.model_fields.items() if not f.is_required())
         return {k: v for k, v in data.items() if not (v is None and k in optional)}
+
+
+_OPTIONAL: dict[type, frozenset[str]] = {}
 
 
 def _error(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
@@ -86,7 +92,7 @@ def _error(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
 def check_text(value: str, limit: int = MAX_TEXT) -> str:
     if not value.strip():
         raise _error("plangen_empty", "must not be empty")
-    bad = FORBIDDEN.search(value)
+    bad = forbidden(value).search(value)
     if bad:
         raise _error(
             "plangen_text", "{what} is not allowed in text", what=describe_char(bad.group())

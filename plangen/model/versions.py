@@ -40,6 +40,15 @@ def _is_duration(annotation: Any) -> bool:
     return annotation == Duration or any(_is_duration(a) for a in get_args(annotation))
 
 
+_DURATION: dict[int, bool] = {}  # by field (FieldInfo objects live as long as their model)
+
+
+def _duration_field(info: Any) -> bool:
+    if id(info) not in _DURATION:
+        _DURATION[id(info)] = _is_duration(info.annotation)
+    return _DURATION[id(info)]
+
+
 def newer_than_v1(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
     """What a plan uses that plangen/v1 does not have, and where."""
     reported: list[FieldPath] = []
@@ -50,7 +59,7 @@ def newer_than_v1(plan: Plan) -> Iterator[tuple[FieldPath, str]]:
         if isinstance(extra, dict) and extra.get(SINCE) == V1_1:
             reported.append(path)
             yield path, f"'{path[-1]}'"
-        elif isinstance(value, str) and value.endswith("s") and _is_duration(info.annotation):
+        elif isinstance(value, str) and value.endswith("s") and _duration_field(info):
             yield path, f"a duration in seconds ({value})"
         elif isinstance(value, datetime):
             yield path, f"a time of day ({value.isoformat(timespec='seconds' if value.second else 'minutes')})"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,14 @@ def _finalize(value: Any) -> str:
 
 
 def _relative(page: str, target: str, anchor: str = "") -> str:
-    href = posixpath.relpath(target, posixpath.dirname(page) or ".") if target != page else ""
-    return escape.url(href) + (f"#{anchor}" if anchor else "")
+    href = _href(posixpath.dirname(page), target) if target != page else ""
+    return href + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _href(folder: str, target: str) -> str:
+    # A site links the same few hundred pages from every page: compute each pair once.
+    return escape.url(posixpath.relpath(target, folder or "."))
 
 
 @pass_context
@@ -109,6 +116,13 @@ class _Sandbox(SandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.globals["range"] = _safe_range
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # A view's dataclass field is plain data: the sandbox's checks
+        # (written for arbitrary objects) would cost a third of rendering.
+        if attribute in getattr(type(obj), "__dataclass_fields__", ()):
+            return getattr(obj, attribute)
+        return super().getattr(obj, attribute)
 
 
 def _safe_range(*args: int) -> range:

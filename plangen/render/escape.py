@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import quote as url_quote
 
 from plangen.errors import MARKDOWN_SYNTAX
@@ -36,6 +37,11 @@ _BREAK = re.compile(r"\r\n?|\n")
 
 def md_inline(text: str) -> str:
     """Text inside a paragraph, heading, list item or cell: one line, all syntax inert."""
+    return _md_inline(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # names and labels recur on every page that mentions them
+def _md_inline(text: str) -> str:
     line = _SPACE.sub(" ", str(text)).strip()
     first = line[:1]
     if first.isascii() and first and not first.isalnum() and first not in _MD_SPECIAL:

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic_core import to_json
+
 from plangen import __version__
 from plangen.analysis.analyse import Analysis, PlanAnalysis
 from plangen.analysis.decision import PhaseDecision
@@ -96,7 +98,9 @@ def plans_json(analysis: Analysis) -> str:
         "as_of": analysis.as_of.isoformat(),
         "plans": [_plan_json(p) for p in analysis.plans],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # pydantic's serialiser writes the same text as json.dumps(indent=2,
+    # ensure_ascii=False), several times faster (it is most of a thousand plans' exports).
+    return to_json(data, indent=2).decode("utf-8") + "\n"
 
 
 def schema_json() -> str:

@@ -84,6 +84,7 @@ class Directory:
 
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
+        self._who: dict[str, Who] = {}  # every page names the same few people
 
     def kind(self, ident: str) -> str:
         if ident in self.site.people:
@@ -126,11 +127,13 @@ class Directory:
         return tuple(lines)
 
     def who(self, ident: str) -> Who:
-        kind = self.kind(ident)
-        return Who(
-            ident, kind, Ref(self.name(ident), directory_path(kind, ident)), self.contacts(ident),
-            tuple(short(self.name(p)) for p in self.people_of(ident)),  # referred to, not defined
-        )
+        if ident not in self._who:
+            kind = self.kind(ident)
+            self._who[ident] = Who(
+                ident, kind, Ref(self.name(ident), directory_path(kind, ident)), self.contacts(ident),
+                tuple(short(self.name(p)) for p in self.people_of(ident)),  # referred to, not defined
+            )
+        return self._who[ident]
 
 
 _MAIL = re.compile(r"[^@\s?&#/<>\"']+@[^@\s?&#/<>\"']+\.[A-Za-z]{2,}")

@@ -204,8 +204,8 @@ class SiteViews:
     organisation: str
     pages: tuple[Page, ...]
     nav: tuple[NavItem, ...]
-    hidden: tuple[str, ...] = field(default=())
-    description: str = ""  # the site's meta description  # pages reached from indexes, not from the sidebar
+    hidden: tuple[str, ...] = field(default=())  # pages reached from links and indexes, not from the sidebar
+    description: str = ""  # the site's meta description
 
 
 # -- building ----------------------------------------------------------------------
@@ -442,15 +442,28 @@ def _group_title(group: str) -> str:
     return " / ".join(part.replace("-", " ").replace("_", " ").capitalize() for part in group.split("/"))
 
 
+SECTION = 20  # plans per sidebar section
+
+
+def _sections(items: list[NavItem]) -> list[NavItem]:
+    """A long list of plans in sections of SECTION, named by their first and
+    last titles: a page renders only its own section's entries, so a page's
+    size does not grow with the number of plans in its folder."""
+    if len(items) <= SECTION:
+        return items
+    chunks = [items[i:i + SECTION] for i in range(0, len(items), SECTION)]
+    return [NavItem(f"{short(c[0].title, 24)} – {short(c[-1].title, 24)}", children=tuple(c)) for c in chunks]
+
+
 def navigation(analysis: Analysis) -> tuple[NavItem, ...]:
+    """One entry per plan (its runbook is linked from the plan page and the
+    Runbooks index), in sections by folder."""
     groups: dict[str, list[NavItem]] = defaultdict(list)
     for p in sorted(analysis.plans, key=lambda p: p.context.plan.title.lower()):
         plan = p.context.plan
-        groups[p.loaded.group].append(NavItem(short(plan.title), children=(
-            NavItem("Plan", plan_path(plan.id)), NavItem("Rollback runbook", runbook_path(plan.id)),
-        )))
-    plan_items = list(groups.pop("", []))
-    plan_items += [NavItem(_group_title(g), children=tuple(items)) for g, items in sorted(groups.items())]
+        groups[p.loaded.group].append(NavItem(short(plan.title), plan_path(plan.id)))
+    plan_items = _sections(groups.pop("", []))
+    plan_items += [NavItem(_group_title(g), children=tuple(_sections(items))) for g, items in sorted(groups.items())]
     return (
         NavItem("Portfolio", "index.md"),
         NavItem("Plans", children=tuple(plan_items)),
@@ -489,5 +502,6 @@ def site_views(analysis: Analysis) -> SiteViews:
     ]
     entries = directory_pages(analysis, people)
     pages += [Page(e.path, "person.md.j2", e) for e in entries]
+    hidden = tuple(b.path for b in books.values()) + tuple(e.path for e in entries)  # reached from links
     return SiteViews(site.site.title, site.site.organisation or "", tuple(pages), navigation(analysis),
-                     tuple(e.path for e in entries), site.site.description or "")
+                     hidden, site.site.description or "")
