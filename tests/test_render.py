@@ -128,3 +128,27 @@ def test_a_tampered_download_is_refused(tmp_path: Path) -> None:
         archive.addfile(info, io.BytesIO(data))
     with pytest.raises(PlangenError, match="does not match its pinned checksum"):
         _unpack(ASSETS[0], gzip.compress(buffer.getvalue()))
+
+
+def test_a_big_folder_is_split_into_sidebar_sections(tmp_path: Path) -> None:
+    """A plan page renders its own section of the sidebar only: one entry per
+    plan, at most 20 to a section; runbooks are reached from their plan."""
+    import yaml
+
+    project = project_copy(tmp_path)
+    source = (project / "plans" / "support" / "reply-drafts-model-swap.yaml").read_text(encoding="utf-8")
+    for i in range(45):
+        (project / "plans" / "support" / f"copy-{i:02d}.yaml").write_text(
+            source.replace("title: ", f"title: Copy {i:02d} of ", 1), encoding="utf-8")
+    assert plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project).returncode == 0
+    nav = yaml.safe_load((project / "out" / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    plans = next(item["Plans"] for item in nav if "Plans" in item)
+    support = next(entry["Support"] for entry in plans if "Support" in entry)
+    sections = [list(s.values())[0] for s in support]
+    assert [len(s) for s in sections] == [20, 20, 6]
+    pages = [list(e.values())[0] for s in sections for e in s]
+    assert all(p.startswith("plans/") and p.endswith("/index.md") and "runbook" not in p for p in pages)
+    names = [list(s)[0] for s in support]
+    assert names[0].startswith("Copy 00 of") and " – Copy 19 of" in names[0]
+    not_in_nav = yaml.safe_load((project / "out" / "mkdocs.yml").read_text(encoding="utf-8"))["not_in_nav"]
+    assert "/plans/copy-07/runbook.md" in not_in_nav.splitlines()

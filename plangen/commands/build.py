@@ -12,7 +12,7 @@ from plangen.commands.report import Progress, emit, say
 from plangen.errors import PlangenError, plural
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine
-from plangen.site.writer import check_output, publish, staging, write_tree
+from plangen.site.writer import cache_folder, check_output, publish, staging, write_tree
 
 
 def protected() -> list[Path]:
@@ -42,7 +42,7 @@ def disk_errors(out: Path) -> Iterator[None]:
 
 
 def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool, as_of: date | None,
-        offline: bool, quiet: bool = False) -> int:
+        offline: bool, quiet: bool = False, cache: bool = True) -> int:
     with disk_errors(out):
         check_output(out, protected=protected(), inside=sources(paths, site_config))
     progress = Progress(quiet=quiet)
@@ -61,7 +61,7 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
         write_tree(stage / "src", result.files)
         progress.say(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...")
         warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch,
-                                progress=progress)
+                                progress=progress, cache=cache_folder(out) if cache else None)
         progress.close()
         for message in warnings:
             say(f"mkdocs: {message}")

@@ -1,8 +1,9 @@
 """`plangen serve`: the site on a local port, rebuilt when a plan, a template
 or the site config changes.
 
-Each rebuild is a whole build (render, then MkDocs) into a staging folder;
-only a build that succeeds replaces the files being served, so a broken plan
+Each rebuild is a whole build (render, then MkDocs) into a staging folder,
+where MkDocs converts only the pages that changed (the page cache); only a
+build that succeeds replaces the files being served, so a broken plan
 or MkDocs setting leaves the last good site up. The server's temporary
 folder is removed on exit, also on SIGTERM.
 """
@@ -42,7 +43,7 @@ def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as
                 say("plangen: fix the errors above; still serving the last good version")
                 return False
             write_tree(stage / "src", result.files)
-            engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=False)
+            engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=False, cache=folder / "cache")
             changed = sync_tree(root, _files(stage / "site"))
             if changed:
                 say(f"plangen: {len(changed)} file(s) of the site updated")

@@ -5,10 +5,11 @@ Swapping the engine (Zensical, ProperDocs) means changing this file only.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 from markupsafe import Markup
 
 from plangen.errors import PlangenError
+from plangen.site.cache import Built, PageCache, digest
+from plangen.workers import balanced, cores, fork_map
 
 
 class _Collect(logging.Handler):
@@ -61,8 +64,10 @@ def _progress_plugin(progress: Callable[[str, int, int], None]) -> Any:
 
 
 def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None,
-          progress: Callable[[str, int, int], None] | None = None) -> list[str]:
-    """Build the site; returns MkDocs' warnings. With `strict`, any warning fails."""
+          progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None) -> list[str]:
+    """Build the site; returns MkDocs' warnings. With `strict`, any warning
+    fails. With `cache`, pages whose inputs did not change since the build
+    that wrote it are taken from there (see site/cache.py)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -76,12 +81,16 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
         # it raw in most places; marked as markup, the places that escape it
         # (the logo's title attribute) do not escape it twice.
         config["site_name"] = Markup(config["site_name"])
-        if progress:
+        fast = set(config.plugins) <= _KNOWN_PLUGINS
+        if progress and not fast:
             config.plugins["plangen-progress"] = _progress_plugin(progress)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             with _source_date(epoch):
-                mkdocs_build(config)
+                if fast:
+                    _build(config, handler, PageCache(cache) if cache else None, progress)
+                else:  # a plugin we do not know may need MkDocs' own order of events
+                    mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as exc:
@@ -91,6 +100,228 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
     finally:
         log.removeHandler(handler)
     return handler.messages
+
+
+# Plugins whose events the fast build below calls as MkDocs would: the
+# search plugins index one page at a time and write the index at the end.
+_KNOWN_PLUGINS = {"search", "material/search"}
+
+
+class _Capture(logging.Handler):
+    """MkDocs' warnings while one page is built, kept with that page."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.sink: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
+
+
+@contextmanager
+def _captured(log: logging.Logger) -> Iterator[_Capture]:
+    saved, propagate = log.handlers[:], log.propagate
+    capture = _Capture()
+    log.handlers, log.propagate = [capture], False
+    try:
+        yield capture
+    finally:
+        log.handlers, log.propagate = saved, propagate
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    return " ".join(f"{name}={version(name)}" for name in
+                    ("plangen", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments"))
+
+
+def _build(config: Any, collect: _Collect, cache: PageCache | None,
+           progress: Callable[[str, int, int], None] | None) -> None:
+    """MkDocs' build, in MkDocs' order of events, with the per-page work
+    (Markdown to HTML, theme, search entries) split over the cores and
+    skipped for pages the cache holds. Pages are built independently once
+    the nav is known: a page's HTML depends on its source, the nav (titles
+    and places of the other pages) and the configuration, all in its key.
+    The output is the same, byte for byte, as MkDocs' own build."""
+    from mkdocs import utils
+    from mkdocs.commands import build as mk
+    from mkdocs.exceptions import Abort
+    from mkdocs.structure.files import InclusionLevel
+    from mkdocs.structure.pages import Page
+
+    log = logging.getLogger("mkdocs")
+    start = len(collect.messages)
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    utils.clean_directory(config.site_dir)
+    files = mk.get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    mk.set_exclusions(files, config)
+    nav = mk.get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    for file in doc_files:  # sources and front matter first: the nav shows every page's title
+        if file.page is None and file.inclusion.is_not_in_nav():
+            Page(None, file, config)
+        page = config.plugins.on_pre_page(file.page, config=config, files=files)
+        page.read_source(config)
+    env = config.plugins.on_env(env, config=config, files=files)
+    files.copy_static_files(dirty=False, inclusion=InclusionLevel.is_included)
+    for template in config.theme.static_templates:
+        mk._build_theme_template(template, env, files, config, nav)
+    for template in config.extra_templates:
+        mk._build_extra_template(template, files, config, nav)
+
+    search = next((p.search_index for p in config.plugins.values() if hasattr(p, "search_index")), None)
+    common = digest(_versions(), _without_nav(Path(config.config_file_path).read_text(encoding="utf-8")),
+                    _theme_files(config), *(f.src_uri for f in files))
+    pruned = "navigation.prune" in config.theme["features"] and not _UNPRUNED & set(config.theme["features"])
+    whole = "" if pruned else _nav_key(nav, None)
+    keys = [digest(common, f.src_uri, f.page.markdown, json.dumps(f.page.meta, sort_keys=True, default=str),
+                   _nav_key(nav, f.page) if pruned else whole)
+            for f in doc_files]
+    built: dict[int, Built] = {}
+    todo = []
+    for i, file in enumerate(doc_files):
+        hit = cache.get(keys[i]) if cache else None
+        if hit is None:
+            todo.append(i)
+            continue
+        utils.write_file(hit.html, file.abs_dest_path)
+        built[i] = hit
+    total = len(doc_files)
+
+    def work(chunk: Sequence[int], report: bool) -> list[tuple[int, Built | str]]:
+        out: list[tuple[int, Built | str]] = []
+        with _captured(log) as capture:
+            for n, i in enumerate(chunk, 1):
+                capture.sink = []
+                out.append((i, _build_one(config, files, doc_files, nav, env, search, doc_files[i].page, capture)))
+                result = out[-1][1]
+                if cache and isinstance(result, Built):
+                    cache.put(keys[i], result)
+                if report and progress:
+                    progress("building pages", min(total, len(built) + round(n * len(todo) / len(chunk))), total)
+        return out
+
+    parts = min(cores(), max(1, len(todo) // _PAGES_PER_WORKER))
+    chunks = balanced(todo, parts, cost=lambda i: len(doc_files[i].page.markdown))  # time grows with the text
+    results = fork_map(lambda chunk: work(chunk, chunk is chunks[0]), chunks) if chunks else []
+    for i, result in (pair for part in results for pair in part):
+        if isinstance(result, str):
+            raise Abort(f"Error building page '{doc_files[i].src_uri}': {result}")
+        built[i] = result
+    if progress:
+        progress("building pages", total, total)
+    if search is not None:
+        search.entries = [entry for i in range(total) for entry in built[i].search]
+    for i, file in enumerate(doc_files):  # what each page brought back, in page order
+        page = built[i]
+        for message in page.warnings:
+            log.warning(message)
+        file.page.present_anchor_ids = set(page.anchors)
+        file.page.links_to_anchors = {files.get_file_from_path(target): links
+                                      for target, links in page.links.items()}
+    for file in doc_files:
+        file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+    config.plugins.on_post_build(config=config)
+    if config.strict and len(collect.messages) > start:
+        raise Abort(f"Aborted with {len(collect.messages) - start} warnings in strict mode!")
+    if cache:
+        cache.prune(set(keys))
+
+
+_PAGES_PER_WORKER = 40  # below this, a fork costs more than it saves
+
+
+def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, search: Any, page: Any,
+               capture: _Capture) -> Built | str:
+    """One page, as MkDocs' _populate_page (after reading) and _build_page
+    do it; an error is returned as its message (it may come from a child)."""
+    from mkdocs.commands import build as mk
+
+    before = len(search.entries) if search is not None else 0
+    config._current_page = page
+    try:
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        page.render(config, files)
+        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+    except Exception as exc:
+        return str(exc)
+    finally:
+        config._current_page = None
+    try:
+        mk._build_page(page, config, doc_files, nav, env)
+        html = Path(page.file.abs_dest_path).read_bytes()
+    except Exception as exc:
+        return str(exc)
+    entries = search.entries[before:] if search is not None else []
+    links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
+    return Built(html, entries, sorted(page.present_anchor_ids or (), key=lambda a: (a is None, a or "")), links, list(capture.sink))
+
+
+# Theme features that draw more of the nav than the open branch.
+_UNPRUNED = {"navigation.tabs", "navigation.sections", "navigation.expand"}
+
+
+def _nav_key(nav: Any, page: Any) -> str:
+    """The nav as `page` shows it. With navigation.prune, Material draws
+    every item of the top level and of each section on the way to the page,
+    and any other section as its title and a link to its first page; so an
+    edit in one section leaves the pages of every other section as they were.
+    With `page` None, the whole nav (for themes that draw all of it)."""
+    parts: list[str] = []
+
+    def first_url(item: Any) -> str:
+        while item.children:
+            item = item.children[0]
+        return getattr(item, "url", "")
+
+    def holds(section: Any) -> bool:
+        return page is None or any(child is page or (child.children and holds(child)) for child in section.children)
+
+    def walk(items: Any, depth: int) -> None:
+        for n, item in enumerate(items):
+            if item.children:
+                opened = holds(item)
+                parts.append(f"{depth}.{n} section {item.title} {first_url(item)} {len(item.children)} {opened}")
+                if opened:
+                    walk(item.children, depth + 1)
+            else:
+                meta = getattr(item, "meta", None) or {}
+                parts.append(f"{depth}.{n} {type(item).__name__} {item.title} {getattr(item, 'url', '')} "
+                             f"{item is page} {[meta.get(k) for k in ('icon', 'subtitle', 'status')]}")
+
+    walk(nav.items, 0)
+    if page is not None:
+        for near in (page.previous_page, page.next_page):
+            parts.append(f"{near.title} {near.url}" if near else "-")
+    return digest(*parts)
+
+
+def _without_nav(text: str) -> str:
+    """mkdocs.yml without its top-level nav and not_in_nav (the nav is keyed
+    per page, as that page shows it)."""
+    kept, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        if line.strip() and not line.startswith((" ", "\t", "-")):
+            skipping = line.startswith(("nav:", "not_in_nav:"))
+        if not skipping:
+            kept.append(line)
+    return "".join(kept)
+
+
+def _theme_files(config: Any) -> str:
+    """The theme's own template overrides (custom_dir), by content."""
+    folder = config.theme.custom_dir
+    if not folder:
+        return ""
+    root = Path(folder)
+    return digest(*(f"{p.relative_to(root)}\0".encode() + p.read_bytes()
+                    for p in sorted(root.rglob("*")) if p.is_file()))
 
 
 def serve(root: Path, *, host: str, port: int, rebuild: Callable[[], None], watch: list[Path]) -> None:

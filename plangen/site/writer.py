@@ -63,6 +63,11 @@ def write_tree(root: Path, files: Mapping[str, bytes | str]) -> None:
 
 
 STAGE = ".plangen-"  # ".site.plangen-XXXX": a build in progress beside `site`
+CACHE = f"{STAGE}cache"  # ".site.plangen-cache": built pages, kept for the next build
+
+
+def cache_folder(out: Path) -> Path:
+    return out.absolute().parent / f".{out.name}{CACHE}"
 
 
 @contextmanager
@@ -94,6 +99,8 @@ def _sweep(out: Path) -> None:
     """Remove what builds killed before they could clean up left beside `out`
     (kill -9, a power cut): staging folders no live build holds a lock on."""
     for path in out.parent.glob(f".{glob.escape(out.name)}{STAGE}*"):
+        if path.name == f".{out.name}{CACHE}":
+            continue
         if path.name == f".{out.name}{STAGE}lock" and path.is_file() and not path.is_symlink():
             path.unlink()  # the lock file of earlier versions
             continue

@@ -1,0 +1,111 @@
+"""Built pages kept beside the site, so that a rebuild skips every page whose
+inputs did not change.
+
+An entry is found by a key that hashes everything its HTML depends on (the
+engine computes it: versions, configuration, theme overrides, the nav and the
+page's source), and holds the page's HTML and what the build gathers from
+it (search entries, anchors, links, warnings) as JSON, never pickle. Entries
+are checked on every read (their own key, the HTML's digest, the shape of
+the data): a corrupt, truncated or foreign entry is a miss and is rebuilt,
+never trusted. After a build, entries it did not use are removed, so the
+cache holds one site's pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMAT = "plangen page cache 1"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A key from several inputs (each length-prefixed, so no two splits collide)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Built:
+    """One page as built: its HTML and what the rest of the build needs from it."""
+    html: bytes
+    search: list[dict[str, Any]]  # the search index's entries, in order
+    anchors: list[str | None]  # ids present on the page (MkDocs counts an element without one)
+    links: dict[str, dict[str, str]]  # links to anchors: target page -> {anchor: link as written}
+    warnings: list[str]
+
+
+def _valid(data: Any, key: str, html: bytes) -> bool:
+    return (isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key
+            and data.get("sha256") == hashlib.sha256(html).hexdigest()
+            and isinstance(data.get("search"), list) and all(isinstance(e, dict) for e in data["search"])
+            and isinstance(data.get("anchors"), list) and all(a is None or isinstance(a, str) for a in data["anchors"])
+            and isinstance(data.get("links"), dict)
+            and all(isinstance(v, dict) and all(isinstance(x, str) for x in (*v, *v.values()))
+                    for v in data["links"].values())
+            and isinstance(data.get("warnings"), list) and all(isinstance(w, str) for w in data["warnings"]))
+
+
+class PageCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        # A link in its place could point the writes and the pruning anywhere: not used.
+        self.usable = not folder.is_symlink() and not (folder.exists() and not folder.is_dir())
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        return self.folder / f"{key}.html", self.folder / f"{key}.json"
+
+    def get(self, key: str) -> Built | None:
+        if not self.usable:
+            return None
+        html_path, meta_path = self._paths(key)
+        try:
+            html = html_path.read_bytes()
+            data = json.loads(meta_path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not _valid(data, key, html):
+            return None
+        return Built(html, data["search"], data["anchors"], data["links"], data["warnings"])
+
+    def put(self, key: str, built: Built) -> None:
+        """Write an entry; a cache that cannot be written is no error (the
+        site is built all the same, only the next build is slower)."""
+        if not self.usable:
+            return
+        data = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(built.html).hexdigest(),
+                "search": built.search, "anchors": built.anchors, "links": built.links,
+                "warnings": built.warnings}
+        html_path, meta_path = self._paths(key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for path, blob in ((html_path, built.html), (meta_path, json.dumps(data).encode("utf-8"))):
+                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(blob)
+                os.replace(tmp, path)  # readers see a whole file or none
+        except OSError:
+            pass
+
+    def prune(self, used: set[str]) -> None:
+        """Remove every entry but `used` (and anything that is not an entry)."""
+        if not self.usable or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.stem not in used or path.suffix not in (".html", ".json"):
+                try:
+                    path.unlink()
+                except OSError:
+                    pass

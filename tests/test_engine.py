@@ -1,0 +1,136 @@
+"""The site engine's own build: pages split over forked workers and kept in
+a cache beside the site. Its output must be MkDocs' output, byte for byte,
+however many pages came from the cache."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from plangen.site import engine
+from plangen.workers import WorkerError, balanced, fork_map
+from site_helpers import AS_OF, plangen, project_copy
+
+EPOCH = str(int(datetime.fromisoformat(AS_OF).replace(tzinfo=timezone.utc).timestamp()))
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Files that are not byte-identical (or not in both), as relative paths."""
+    found = []
+    for path in sorted({p.relative_to(a) for p in a.rglob("*")} | {p.relative_to(b) for p in b.rglob("*")}):
+        left, right = a / path, b / path
+        if left.is_dir() and right.is_dir():
+            continue
+        if not (left.is_file() and right.is_file() and filecmp.cmp(left, right, shallow=False)):
+            found.append(path.as_posix())
+    return found
+
+
+def cache_keys(folder: Path) -> set[str]:
+    return {p.stem for p in folder.glob("*.html")}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return project_copy(tmp_path_factory.mktemp("engine"))
+
+
+def test_the_split_build_is_byte_identical_to_mkdocs_build(project: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "_PAGES_PER_WORKER", 1)  # fork even for the few example pages
+    src = tmp_path / "src"
+    assert plangen("render", "--out", str(src), "--as-of", AS_OF, cwd=project).returncode == 0
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    bare = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(src / "mkdocs.yml"),
+                           "-d", str(tmp_path / "bare")], env=env, capture_output=True, text=True)
+    assert bare.returncode == 0, bare.stderr
+    warnings = engine.build(src / "mkdocs.yml", tmp_path / "ours", strict=True, epoch=int(EPOCH))
+    assert warnings == []
+    assert differences(tmp_path / "bare", tmp_path / "ours") == []
+
+
+def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(project: Path, tmp_path: Path) -> None:
+    work = shutil.copytree(project, tmp_path / "p")
+    out, cache = work / "site", work / ".site.plangen-cache"
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    first = cache_keys(cache)
+    assert len(first) > 50  # every page is kept
+    plan = work / "plans" / "platform" / "checkout-canary.yaml"
+    text = plan.read_text(encoding="utf-8")
+    edited = re.sub(r"(?m)^summary: .*$", "summary: >-\n  Edited after review: the canary holds at 5% a day longer.", text, 1)
+    assert edited != text
+    plan.write_text(edited, encoding="utf-8")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    again = cache_keys(cache)
+    assert 0 < len(again - first) < len(first) // 4, "only the edited plan's pages (and its mentions) are rebuilt"
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert not (work / ".clean.plangen-cache").exists()
+    assert differences(out, work / "clean") == []
+    assert "Edited after review" in (out / "plans" / "checkout-canary" / "index.html").read_text(encoding="utf-8")
+
+    # A new title changes the sidebar: pages that show that part of it are rebuilt, no others.
+    plan.write_text(edited.replace("\ntitle: ", "\ntitle: Renamed ", 1), encoding="utf-8")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    assert cache_keys(cache) != again
+    assert len(cache_keys(cache) - again) < len(again) // 2
+    shutil.rmtree(work / "clean")
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(out, work / "clean") == []
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored_and_cleaned(project: Path, tmp_path: Path) -> None:
+    work = shutil.copytree(project, tmp_path / "p")
+    cache = work / ".site.plangen-cache"
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    pages = sorted(cache.glob("*.html"))
+    pages[0].write_bytes(pages[0].read_bytes()[:100])  # truncated
+    pages[1].with_suffix(".json").write_text("{not json", encoding="utf-8")
+    meta = pages[2].with_suffix(".json")
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"search": [', '"search": [1, '), encoding="utf-8")
+    pages[3].write_bytes(b"<script>alert(1)</script>")  # the digest no longer matches
+    (cache / "stranger.txt").write_text("not ours", encoding="utf-8")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(work / "site", work / "clean") == []
+    assert not (cache / "stranger.txt").exists()
+    assert "alert(1)" not in pages[3].read_text(encoding="utf-8")
+
+
+def test_a_cache_that_is_a_link_is_not_followed(project: Path, tmp_path: Path) -> None:
+    work = shutil.copytree(project, tmp_path / "p")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("precious", encoding="utf-8")
+    (work / ".site.plangen-cache").symlink_to(elsewhere)
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+
+
+def test_workers_return_results_in_order_and_report_failures() -> None:
+    items = list(range(10))
+    chunks = [items[0:3], items[3:7], items[7:]]
+    results = fork_map(lambda chunk: (os.getpid(), [x * x for x in chunk]), chunks)
+    assert [r[1] for r in results] == [[x * x for x in c] for c in chunks]
+    assert len({r[0] for r in results}) == 3  # three processes
+    with pytest.raises(WorkerError, match="ZeroDivisionError"):
+        fork_map(lambda chunk: [1 / (x - 5) for x in chunk], [[1], [5]])
+    with pytest.raises(ZeroDivisionError):  # this process's own share; the child is still reaped
+        fork_map(lambda chunk: [1 / x for x in chunk], [[0], [1]])
+
+
+def test_chunks_share_the_cost_and_keep_the_order() -> None:
+    sizes = [100, 1, 1, 1, 90, 2, 2, 50, 40, 3]
+    chunks = balanced(list(range(len(sizes))), 2, cost=lambda i: sizes[i])
+    assert sorted(i for c in chunks for i in c) == list(range(len(sizes)))
+    assert all(c == sorted(c) for c in chunks)
+    totals = [sum(sizes[i] for i in c) for c in chunks]
+    assert max(totals) - min(totals) <= 10
+    assert balanced([], 2, cost=len) == []
