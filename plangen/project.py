@@ -18,6 +18,7 @@ from plangen.model.links import link_plans
 from plangen.model.explain import validate
 from plangen.model.plan import Plan
 from plangen.model.site import SiteConfig
+from plangen.workers import cores, fork_map, split
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 SITE_FILE = "site.yaml"
@@ -184,6 +185,9 @@ def _explain_file_name_id(finding: Finding, stem: str) -> Finding:
     )
 
 
+PLANS_PER_WORKER = 100  # below this, a fork costs more than it saves
+
+
 def load_project(paths: Sequence[Path] | None = None, site_config: Path | None = None,
                  progress: Callable[[str, int, int], None] | None = None) -> Project:
     """Load, validate and cross-check every plan and the site config.
@@ -221,22 +225,31 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     # its own findings say what to fix first.
     directory = None if site_path and site is None else Directory.of(site, display_name(site_path) if site_path else None)
 
-    plans: list[LoadedPlan] = []
-    parsed: list[LoadedPlan] = []  # valid on their own, whatever their cross-checks say
-    for done, (path, group) in enumerate(plan_files, 1):
-        loaded, _, plan_findings = load_plan(path, group)
-        if loaded is not None:
-            parsed.append(loaded)
-            checked = check_plan(loaded.doc, loaded.plan, directory)
-            plan_findings = plan_findings + checked
+    def read(chunk: Sequence[tuple[Path, str]], report: bool) -> list[tuple[LoadedPlan | None, list[Finding], bool]]:
+        out = []
+        for done, (path, group) in enumerate(chunk, 1):
+            loaded, _, plan_findings = load_plan(path, group)
+            checked = check_plan(loaded.doc, loaded.plan, directory) if loaded is not None else []
             # Only a plan that passes every cross-check goes on to analysis:
             # readiness rules rely on references that resolve and dates
             # that can be computed.
-            if not any(f.severity == "error" for f in checked):
-                plans.append(loaded)
-        findings += plan_findings
-        if progress:
-            progress("reading plans", done, len(plan_files))
+            out.append((loaded, plan_findings + checked, not any(f.severity == "error" for f in checked)))
+            if report and progress:  # this process's share stands for every worker's
+                progress("reading plans", min(len(plan_files), done * len(plan_files) // len(chunk)), len(plan_files))
+        return out
+
+    plans: list[LoadedPlan] = []
+    parsed: list[LoadedPlan] = []  # valid on their own, whatever their cross-checks say
+    chunks = split(plan_files, min(cores(), max(1, len(plan_files) // PLANS_PER_WORKER)))
+    for part in fork_map(lambda chunk: read(chunk, chunk is chunks[0]), chunks):
+        for loaded, plan_findings, checked_ok in part:
+            if loaded is not None:
+                parsed.append(loaded)
+                if checked_ok:
+                    plans.append(loaded)
+            findings += plan_findings
+    if progress and plan_files:
+        progress("reading plans", len(plan_files), len(plan_files))
     duplicates = _duplicate_plan_ids(plans)
     findings += duplicates
     clashing = {f.file for f in duplicates}

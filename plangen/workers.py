@@ -82,3 +82,9 @@ def balanced(items: Sequence[T], parts: int, cost: Callable[[T], int]) -> list[l
         totals[least] += cost(item)
         chunks[least].append((n, item))
     return [[item for _, item in sorted(chunk, key=lambda pair: pair[0])] for chunk in chunks if chunk]
+
+
+def split(items: Sequence[T], parts: int) -> list[list[T]]:
+    """`items` in `parts` runs of consecutive items, about equal in number."""
+    size = -(-len(items) // parts) if parts else 0
+    return [list(items[i:i + size]) for i in range(0, len(items), size)] if items else []

@@ -2,30 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Sequence
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from plangen.errors import PlangenError
 from plangen.render.mermaid import FENCE_OPEN
-from plangen.views.site import SiteViews
+from plangen.views.site import Page, SiteViews
+from plangen.workers import WorkerError, cores, fork_map, split
+
+
+PAGES_PER_WORKER = 200  # below this, a fork costs more than it saves
 
 
 def render_pages(views: SiteViews, env: SandboxedEnvironment,
                  progress: Callable[[str, int, int], None] | None = None) -> dict[str, str]:
-    """Every page of the site as Markdown, keyed by its docs-relative path."""
-    pages = {}
-    for done, page in enumerate(views.pages, 1):
-        try:
-            template = env.get_template(page.template)
-            pages[page.path] = _mark_diagrams(template.render(page=page.view, page_path=page.path, site=views))
-        except TemplateError as exc:
-            raise PlangenError(_template_message(exc, page.template),
-                               "fix the template, or delete it to use the built-in one") from None
-        if progress:
-            progress("writing pages", done, len(views.pages))
-    return pages
+    """Every page of the site as Markdown, keyed by its docs-relative path,
+    in the order of `views.pages`. Shared over the cores in a mixed order
+    (a folder's pages, or the pages across plans, cost more than others)."""
+    pages = views.pages
+    mixed = sorted(pages, key=lambda page: zlib.crc32(page.path.encode("utf-8")))
+    chunks = split(mixed, min(cores(), max(1, len(pages) // PAGES_PER_WORKER)))
+
+    def render(chunk: Sequence[Page]) -> dict[str, str]:
+        out = {}
+        for done, page in enumerate(chunk, 1):
+            try:
+                template = env.get_template(page.template)
+                out[page.path] = _mark_diagrams(template.render(page=page.view, page_path=page.path, site=views))
+            except TemplateError as exc:
+                raise PlangenError(_template_message(exc, page.template),
+                                   "fix the template, or delete it to use the built-in one") from None
+            if progress and chunk is chunks[0]:  # this process's share stands for every worker's
+                progress("writing pages", min(len(pages), done * len(pages) // len(chunk)), len(pages))
+        return out
+
+    try:
+        rendered = {path: text for part in fork_map(render, chunks) for path, text in part.items()}
+    except WorkerError:
+        rendered = render(mixed)  # a template error in a worker: here, it is raised with its message
+    if progress and pages:
+        progress("writing pages", len(pages), len(pages))
+    return {page.path: rendered[page.path] for page in pages}
 
 
 DIAGRAM_FLAG = "plangen_mermaid: true\n"
