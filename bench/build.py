@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/build.py [PLANS]   (default 100)
 
-Copies the example plans under new ids into a temporary project, then times
+Generates the plan set of bench/portfolio.py in a temporary project, then times
 the real command (validation, analysis, rendering, MkDocs + Material, the
 atomic publish) in a process of its own. Numbers go to docs/performance.md.
 """
@@ -11,27 +11,19 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from portfolio import generate
 
 
 def main(count: int) -> None:
-    sources = sorted((REPO / "plans").rglob("*.yaml"))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        shutil.copytree(REPO / "site_config", root / "site_config")
-        for i in range(count):
-            text = sources[i % len(sources)].read_text(encoding="utf-8")
-            text = "\n".join(line for line in text.splitlines() if not line.startswith("id: "))
-            path = root / "plans" / f"group-{i % 10}" / f"plan-{i:04d}.yaml"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text + "\n", encoding="utf-8")
+        generate(count, root)  # the portfolio benchmark's plan set
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "plangen", "build", "--as-of", "2026-11-22", "--out", "site"],
                               cwd=root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
