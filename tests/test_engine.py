@@ -43,17 +43,21 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project_copy(tmp_path_factory.mktemp("engine"))
 
 
-def test_the_split_build_is_byte_identical_to_mkdocs_build(project: Path, tmp_path: Path,
+@pytest.mark.parametrize("offline", [False, True])
+def test_the_split_build_is_byte_identical_to_mkdocs_build(project: Path, tmp_path: Path, offline: bool,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "_PAGES_PER_WORKER", 1)  # fork even for the few example pages
     src = tmp_path / "src"
-    assert plangen("render", "--out", str(src), "--as-of", AS_OF, cwd=project).returncode == 0
+    flags = ["--offline"] if offline else []
+    assert plangen("render", "--out", str(src), "--as-of", AS_OF, *flags, cwd=project).returncode == 0
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     bare = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(src / "mkdocs.yml"),
                            "-d", str(tmp_path / "bare")], env=env, capture_output=True, text=True)
     assert bare.returncode == 0, bare.stderr
-    warnings = engine.build(src / "mkdocs.yml", tmp_path / "ours", strict=True, epoch=int(EPOCH))
+    warnings = engine.build(src / "mkdocs.yml", tmp_path / "ours", strict=True, epoch=int(EPOCH),
+                            cache=tmp_path / "cache")
     assert warnings == []
+    assert len(list((tmp_path / "cache").glob("*.html"))) > 50  # plangen's own build ran, not MkDocs' fallback
     assert differences(tmp_path / "bare", tmp_path / "ours") == []
 
 

@@ -103,8 +103,9 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
 
 
 # Plugins whose events the fast build below calls as MkDocs would: the
-# search plugins index one page at a time and write the index at the end.
-_KNOWN_PLUGINS = {"search", "material/search"}
+# search plugins index one page at a time and write the index at the end;
+# the offline plugin acts on the configuration and after the build only.
+_KNOWN_PLUGINS = {"search", "material/search", "material/offline"}
 
 
 class _Capture(logging.Handler):
