@@ -138,3 +138,13 @@ def test_chunks_share_the_cost_and_keep_the_order() -> None:
     totals = [sum(sizes[i] for i in c) for c in chunks]
     assert max(totals) - min(totals) <= 10
     assert balanced([], 2, cost=len) == []
+
+
+def test_a_plugin_plangen_does_not_know_gets_mkdocs_own_build(project: Path, tmp_path: Path) -> None:
+    work = shutil.copytree(project, tmp_path / "p")
+    (work / "site_config" / "mkdocs.yml").write_text("plugins:\n  - search\n  - tags\n", encoding="utf-8")
+    result = plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", "--strict", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert (work / "site" / "plans" / "checkout-canary" / "index.html").is_file()
+    cache = work / ".site.plangen-cache"
+    assert not cache.exists() or not any(cache.iterdir())  # MkDocs' own build keeps no pages
