@@ -248,12 +248,17 @@ def render(paths: tuple[Path, ...], site_config: Path | None, out: Path, as_of: 
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @_AS_OF
-def serve(paths: tuple[Path, ...], site_config: Path | None, host: str, port: int, as_of: Any) -> None:
-    """Serve the site locally and rebuild it when a plan, template or the site config changes."""
+@click.option("--quiet", "-q", is_flag=True, help="No progress display; status lines and problems are still printed.")
+def serve(paths: tuple[Path, ...], site_config: Path | None, host: str, port: int, as_of: Any, quiet: bool) -> None:
+    """Serve the site locally and rebuild it when a plan, template or the site config changes.
+
+    Each rebuild converts only the pages that changed (the page cache lives
+    in the server's temporary folder); progress shows as for `build`.
+    """
     from plangen.commands import serve as command
 
     raise SystemExit(command.run(list(paths), site_config, host=host, port=port,
-                                 as_of=as_of.date() if as_of else None))
+                                 as_of=as_of.date() if as_of else None, quiet=quiet))
 
 
 @cli.command()

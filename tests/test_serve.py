@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -70,6 +71,8 @@ def test_serve_rebuilds_when_a_plan_changes(tmp_path: Path) -> None:
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "fix the errors above; still serving the last good version" in output
+    assert "plangen: site built in " in output
+    assert re.search(r"plangen: rebuilt in [0-9.]+ s; [1-9][0-9]* file\(s\) of the site changed", output)
 
 
 def test_serve_survives_bad_config_load_and_sigterm(tmp_path: Path) -> None:

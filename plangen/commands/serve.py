@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 import traceback
 from datetime import date
 from pathlib import Path
 
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
-from plangen.commands.report import emit, say
+from plangen.commands.report import Progress, emit, say
 from plangen.errors import PlangenError
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine
@@ -28,7 +29,8 @@ def _files(folder: Path) -> dict[str, bytes | str]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as_of: date | None) -> int:
+def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as_of: date | None,
+        quiet: bool = False) -> int:
     sources = list(paths or [DEFAULT_PLANS]) + [site_config or DEFAULT_SITE_CONFIG, USER_TEMPLATES]
     folder = Path(tempfile.mkdtemp(prefix="plangen-serve-"))
     root = folder / "site"
@@ -36,17 +38,23 @@ def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as
 
     def build() -> bool:
         stage = Path(tempfile.mkdtemp(prefix="build-", dir=folder))
+        progress = Progress(quiet=quiet)
+        start = time.monotonic()
         try:
-            result = generate(paths, site_config, as_of=as_of, offline=False, strict=False)
+            result = generate(paths, site_config, as_of=as_of, offline=False, strict=False, progress=progress)
             if not isinstance(result, Generated):
+                progress.close()
                 emit(result, "text")
                 say("plangen: fix the errors above; still serving the last good version")
                 return False
             write_tree(stage / "src", result.files)
-            engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=False, cache=folder / "cache")
+            engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=False, cache=folder / "cache",
+                         progress=progress)
+            progress.close()
             changed = sync_tree(root, _files(stage / "site"))
-            if changed:
-                say(f"plangen: {len(changed)} file(s) of the site updated")
+            took = f"{time.monotonic() - start:.1f} s"
+            say(f"plangen: site built in {took}" if first else
+                f"plangen: rebuilt in {took}; {len(changed)} file(s) of the site changed")
             return True
         except PlangenError as exc:
             say(f"plangen: {exc.message}")
@@ -57,11 +65,14 @@ def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as
             say("plangen: the rebuild failed (a bug, please report it); still serving the last good version")
             return False
         finally:
+            progress.close()
             shutil.rmtree(stage, ignore_errors=True)
 
+    first = True
     try:
         if not build():
             return 1
+        first = False
         say(f"plangen: serving on http://{host}:{port}/ (Ctrl+C to stop)")
         engine.serve(root, host=host, port=port, rebuild=build, watch=sources)
     finally:
