@@ -148,3 +148,35 @@ def test_a_plugin_plangen_does_not_know_gets_mkdocs_own_build(project: Path, tmp
     assert (work / "site" / "plans" / "checkout-canary" / "index.html").is_file()
     cache = work / ".site.plangen-cache"
     assert not cache.exists() or not any(cache.iterdir())  # MkDocs' own build keeps no pages
+
+
+def test_rebuilds_after_sidebar_changes_equal_clean_builds(tmp_path: Path) -> None:
+    """Sections of 20 plans: renaming the plan that closes a section renames
+    it; a new title that sorts into the other section moves a plan across.
+    (Adding, moving or deleting a file rebuilds every page.) After each, the
+    cached rebuild is the clean build."""
+    work = project_copy(tmp_path / "p")
+    source = (work / "plans" / "support" / "reply-drafts-model-swap.yaml").read_text(encoding="utf-8")
+    for i in range(24):
+        (work / "plans" / "support" / f"copy-{i:02d}.yaml").write_text(
+            re.sub(r"(?m)^title: .*$", f"title: Copy {i:02d} of the reply drafts swap", source, 1), encoding="utf-8")
+    build = ["build", "--out", "site", "--as-of", AS_OF, "--quiet", "--strict"]
+    assert plangen(*build, cwd=work).returncode == 0
+
+    def rebuilt_equals_clean() -> None:
+        before = cache_keys(work / ".site.plangen-cache")
+        assert plangen(*build, cwd=work).returncode == 0
+        after = cache_keys(work / ".site.plangen-cache")
+        assert 0 < len(after - before) < len(after) // 2  # the rest came from the cache
+        shutil.rmtree(work / "clean", ignore_errors=True)
+        assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+        assert differences(work / "site", work / "clean") == []
+
+    def retitle(name: str, old: str, new: str) -> None:
+        path = work / "plans" / "support" / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+    retitle("copy-19.yaml", "Copy 19 of", "Copy 19b of")  # the 20th title: it closes the first section
+    rebuilt_equals_clean()
+    retitle("copy-02.yaml", "Copy 02 of", "Copy 23b of")  # now sorts into the second section
+    rebuilt_equals_clean()
