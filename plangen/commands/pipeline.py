@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -65,7 +66,10 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     config = mkdocs_config(load_yaml(base_dir / "mkdocs.base.yml"), views,
                            load_yaml(user_yml) if user_yml.is_file() else None, offline=offline, mermaid_cdn=cdn)
     env = make_env(templates or USER_TEMPLATES, builtin("templates"), markdown_extensions(config))
-    pages = render_pages(views, env, progress)
+    # The downloads are made alongside the pages (on another core when there is one).
+    pages, exports = render_pages(views, env, progress, extra={
+        "plans.json": partial(plans_json, analysis), "schema.json": schema_json,
+        "calendar.ics": partial(calendar_ics, analysis)})
 
     files: dict[str, bytes | str] = {"mkdocs.yml": dump(config)}
     files.update({f"docs/{path}": text for path, text in pages.items()})
@@ -77,6 +81,5 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         for name, path in vendor_files().items():
             files[f"docs/{VENDOR}/{name}"] = path.read_bytes()
     # The downloads live in docs/ so that MkDocs copies them and checks the links to them.
-    exports = {"plans.json": plans_json(analysis), "schema.json": schema_json(), "calendar.ics": calendar_ics(analysis)}
     files.update({f"docs/{name}": text for name, text in exports.items()})
     return Generated(analysis, files, exports)

@@ -3,49 +3,67 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from plangen.errors import PlangenError
 from plangen.render.mermaid import FENCE_OPEN
-from plangen.views.site import Page, SiteViews
-from plangen.workers import WorkerError, cores, fork_map, split
+from plangen.views.site import Lazy, Page, SiteViews
+from plangen.workers import WorkerError, balanced, cores, fork_map
 
 
 PAGES_PER_WORKER = 200  # below this, a fork costs more than it saves
 
 
 def render_pages(views: SiteViews, env: SandboxedEnvironment,
-                 progress: Callable[[str, int, int], None] | None = None) -> dict[str, str]:
+                 progress: Callable[[str, int, int], None] | None = None,
+                 extra: Mapping[str, Callable[[], str]] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Every page of the site as Markdown, keyed by its docs-relative path,
-    in the order of `views.pages`. Shared over the cores in a mixed order
-    (a folder's pages, or the pages across plans, cost more than others)."""
+    in the order of `views.pages`, and each `extra` text (the downloads),
+    made at the same time. Shared over the cores in a mixed order (a
+    folder's pages, or the pages across plans, cost more than others); a
+    page's view is made where it is rendered when it is Lazy."""
     pages = views.pages
-    mixed = sorted(pages, key=lambda page: zlib.crc32(page.path.encode("utf-8")))
-    chunks = split(mixed, min(cores(), max(1, len(pages) // PAGES_PER_WORKER)))
+    extra = extra or {}
+    tasks: list[Page | str] = [*sorted(pages, key=lambda page: zlib.crc32(page.path.encode("utf-8"))), *extra]
+    # An extra (plans.json of every plan) costs about as much as a quarter of the pages.
+    cost = max(1, len(pages) // (4 * max(1, len(extra))))
+    chunks = balanced(tasks, min(cores(), max(1, len(pages) // PAGES_PER_WORKER)),
+                      cost=lambda task: cost if isinstance(task, str) else 1)
 
-    def render(chunk: Sequence[Page]) -> dict[str, str]:
+    def render(chunk: Sequence[Page | str]) -> dict[str, str]:
         out = {}
-        for done, page in enumerate(chunk, 1):
-            try:
-                template = env.get_template(page.template)
-                out[page.path] = _mark_diagrams(template.render(page=page.view, page_path=page.path, site=views))
-            except TemplateError as exc:
-                raise PlangenError(_template_message(exc, page.template),
-                                   "fix the template, or delete it to use the built-in one") from None
+        share = sum(1 for task in chunk if not isinstance(task, str))
+        done = 0
+        for task in chunk:
+            if isinstance(task, str):
+                out[task] = extra[task]()
+                continue
+            out[task.path] = _render_one(env, task, views)
+            done += 1
             if progress and chunk is chunks[0]:  # this process's share stands for every worker's
-                progress("writing pages", min(len(pages), done * len(pages) // len(chunk)), len(pages))
+                progress("writing pages", min(len(pages), done * len(pages) // share), len(pages))
         return out
 
     try:
-        rendered = {path: text for part in fork_map(render, chunks) for path, text in part.items()}
+        rendered = {key: text for part in fork_map(render, chunks) for key, text in part.items()}
     except WorkerError:
-        rendered = render(mixed)  # a template error in a worker: here, it is raised with its message
+        rendered = render(tasks)  # a template error in a worker: here, it is raised with its message
     if progress and pages:
         progress("writing pages", len(pages), len(pages))
-    return {page.path: rendered[page.path] for page in pages}
+    return {page.path: rendered[page.path] for page in pages}, {name: rendered[name] for name in extra}
+
+
+def _render_one(env: SandboxedEnvironment, page: Page, views: SiteViews) -> str:
+    view = page.view.make() if isinstance(page.view, Lazy) else page.view
+    try:
+        template = env.get_template(page.template)
+        return _mark_diagrams(template.render(page=view, page_path=page.path, site=views))
+    except TemplateError as exc:
+        raise PlangenError(_template_message(exc, page.template),
+                           "fix the template, or delete it to use the built-in one") from None
 
 
 DIAGRAM_FLAG = "plangen_mermaid: true\n"

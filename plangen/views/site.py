@@ -9,8 +9,10 @@ rules) from the analysed plans and pairs each page with its template.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from plangen.errors import short
@@ -21,7 +23,7 @@ from plangen.views.base import Directory, Ref, Who, day, directory_path, label, 
 from plangen.views.decision import DecisionCard, decision_card
 from plangen.analysis.freezes import site_freezes_of
 from plangen.views.diagrams import Gantt, Ids, Section, Task, freeze_span, task_span
-from plangen.views.plan import BAR, PlanPage, as_of_marker, covers_text, plan_page, verdict_word
+from plangen.views.plan import BAR, as_of_marker, covers_text, plan_page, verdict_word
 from plangen.views.runbook import RunbookPage, runbook_page
 
 
@@ -31,7 +33,14 @@ class Page:
 
     path: str
     template: str
-    view: Any
+    view: Any  # or Lazy
+
+
+@dataclass(frozen=True)
+class Lazy:
+    """A view made where its page is rendered (in a worker, alongside others)."""
+
+    make: Callable[[], Any]
 
 
 @dataclass(frozen=True)
@@ -483,10 +492,10 @@ def site_views(analysis: Analysis) -> SiteViews:
     books: dict[str, RunbookPage] = {}
     titles = {p.context.plan.id: p.context.plan.title for p in analysis.plans}
     for p in analysis.plans:
-        view: PlanPage = plan_page(p, people, titles)
-        book = runbook_page(p, people)
+        book = runbook_page(p, people)  # the runbooks index needs every one
         books[p.context.plan.id] = book
-        pages += [Page(view.path, "plan.md.j2", view), Page(book.path, "runbook.md.j2", book)]
+        pages += [Page(plan_path(p.context.plan.id), "plan.md.j2", Lazy(partial(plan_page, p, people, titles))),
+                  Page(book.path, "runbook.md.j2", book)]
     pages += [
         Page("calendar.md", "calendar.md.j2", calendar(analysis)),
         Page("approvals.md", "approvals.md.j2", pending_approvals(analysis, people)),
