@@ -131,10 +131,20 @@ def _captured(log: logging.Logger) -> Iterator[_Capture]:
 
 
 def _versions() -> str:
-    from importlib.metadata import version
+    """plangen's version and those of the libraries that turn Markdown into HTML."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    return " ".join(f"{name}={version(name)}" for name in
-                    ("plangen", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments"))
+    from plangen import __version__
+
+    def of(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:  # run from a folder, not installed: the key still differs from any release
+            return "unknown"
+
+    return " ".join([f"plangen={__version__}"] + [f"{name}={of(name)}" for name in
+                                                  ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions",
+                                                   "pygments")])
 
 
 def _build(config: Any, collect: _Collect, cache: PageCache | None,
