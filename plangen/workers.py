@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -16,11 +18,20 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+MAX_WORKERS = 8  # a container may show more cores than its share of them
+
+
 def cores() -> int:
+    """How many processes to share work over: PLANGEN_WORKERS if set (1 for
+    none), else the cores this process may run on, at most MAX_WORKERS."""
+    chosen = os.environ.get("PLANGEN_WORKERS", "").strip()
+    if chosen.isdigit() and int(chosen) >= 1:
+        return int(chosen)
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    return max(1, min(count, MAX_WORKERS))
 
 
 class WorkerError(RuntimeError):
@@ -32,17 +43,19 @@ def fork_map(work: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) ->
     forked child, at the same time. Without fork, one after another."""
     if len(chunks) <= 1 or not hasattr(os, "fork"):
         return [work(chunk) for chunk in chunks]
+    sys.stdout.flush()  # else a child could print what this process had not yet written
+    sys.stderr.flush()
     children = []
     for chunk in chunks[1:]:
         read, write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: never returns into the caller's code
-            os.close(read)
+        if pid == 0:  # the child: whatever happens, it ends here, never in the caller's code
             try:
-                blob = pickle.dumps((True, work(chunk)), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:
-                blob = pickle.dumps((False, traceback.format_exc()))
-            try:
+                os.close(read)
+                try:
+                    blob = pickle.dumps((True, work(chunk)), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:
+                    blob = pickle.dumps((False, traceback.format_exc()))
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(blob)
             finally:
@@ -53,7 +66,14 @@ def fork_map(work: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) ->
     failure = None
     try:
         results.append(work(chunks[0]))
-    finally:  # always reap the children, also when this process's own share failed
+    except BaseException:  # this process's share failed (or Ctrl+C): the others' work is moot
+        for pid, _ in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        raise
+    finally:  # always reap the children
         for pid, read in children:
             with os.fdopen(read, "rb") as pipe:
                 blob = pipe.read()

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from plangen.site import engine
-from plangen.workers import WorkerError, balanced, fork_map
+from conftest import REPO
+from plangen.workers import WorkerError, balanced, cores, fork_map
 from site_helpers import AS_OF, plangen, project_copy
 
 EPOCH = str(int(datetime.fromisoformat(AS_OF).replace(tzinfo=timezone.utc).timestamp()))
@@ -46,7 +47,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("offline", [False, True])
 def test_the_split_build_is_byte_identical_to_mkdocs_build(project: Path, tmp_path: Path, offline: bool,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_PAGES_PER_WORKER", 1)  # fork even for the few example pages
+    monkeypatch.setattr(engine, "_PAGES_PER_WORKER", 1)  # fork even for the few example pages,
+    monkeypatch.setattr(engine, "cores", lambda: 3)  # into three workers, whatever this machine has
     src = tmp_path / "src"
     flags = ["--offline"] if offline else []
     assert plangen("render", "--out", str(src), "--as-of", AS_OF, *flags, cwd=project).returncode == 0
@@ -180,3 +182,27 @@ def test_rebuilds_after_sidebar_changes_equal_clean_builds(tmp_path: Path) -> No
     rebuilt_equals_clean()
     retitle("copy-02.yaml", "Copy 02 of", "Copy 23b of")  # now sorts into the second section
     rebuilt_equals_clean()
+
+
+def test_a_site_whose_pages_pull_in_other_files_is_built_without_the_cache(project: Path, tmp_path: Path) -> None:
+    import yaml
+
+    work = shutil.copytree(project, tmp_path / "p")
+    base = (REPO / "site_config" / "mkdocs.base.yml").read_text(encoding="utf-8")
+    extensions = base[base.index("markdown_extensions:"):base.index("plugins:")]
+    (work / "site_config" / "mkdocs.yml").write_text(extensions + "  - pymdownx.snippets\n", encoding="utf-8")
+    assert "pymdownx.snippets" in yaml.safe_load(
+        (work / "site_config" / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python/name:", ""))[
+        "markdown_extensions"]
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    cache = work / ".site.plangen-cache"
+    assert not cache.exists() or not any(cache.glob("*.html"))
+
+
+def test_the_number_of_workers_can_be_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLANGEN_WORKERS", "1")
+    assert cores() == 1
+    monkeypatch.setenv("PLANGEN_WORKERS", "5")
+    assert cores() == 5
+    monkeypatch.setenv("PLANGEN_WORKERS", "lots")  # not a number: the machine decides
+    assert 1 <= cores() <= 8

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import html
 import json
 import re
 from pathlib import Path
@@ -85,6 +86,18 @@ def test_the_sidebar_is_not_flat(built: Path) -> None:
     assert not any("directory/people/" in (h or "") for h in nav_links)
 
 
+def test_every_plan_is_in_the_sidebar_of_its_own_page(built: Path) -> None:
+    """One entry per plan, marked as the page being read: never swallowed
+    into its section's title (as a section index page would be)."""
+    plans = json.loads((built / "plans.json").read_text(encoding="utf-8"))["plans"]
+    for plan in plans:
+        page = (built / "plans" / plan["id"] / "index.html").read_text(encoding="utf-8")
+        sidebar = page[page.index("md-sidebar--primary"):page.index("md-sidebar--secondary")]
+        active = re.findall(r'<a href="[^"]*" class="md-nav__link md-nav__link--active">\s*'
+                            r'<span class="md-ellipsis">\s*(.*?)\s*</span>', sidebar, flags=re.S)
+        assert [html.unescape(a) for a in active] == [plan["plan"]["title"]], plan["id"]
+
+
 def test_no_page_requests_anything_outside_the_site(built: Path) -> None:
     bad = []
     for page in built.rglob("*.html"):
@@ -122,6 +135,7 @@ def test_exports_beside_the_html(built: Path) -> None:
     text = (built / "plans.json").read_text(encoding="utf-8")
     data = json.loads(text)
     assert text == json.dumps(data, indent=2, ensure_ascii=False) + "\n"  # the layout readers and diffs know
+    # (numbers below 1e-4 would be spelled otherwise; the examples have none)
     assert data["as_of"] == AS_OF
     assert sorted(p["id"] for p in data["plans"]) == sorted(PLAN_IDS)
     invoice = next(p for p in data["plans"] if p["id"] == "invoice-risk-review")

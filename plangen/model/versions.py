@@ -40,13 +40,13 @@ def _is_duration(annotation: Any) -> bool:
     return annotation == Duration or any(_is_duration(a) for a in get_args(annotation))
 
 
-_DURATION: dict[int, bool] = {}  # by field (FieldInfo objects live as long as their model)
+_DURATION: dict[int, tuple[Any, bool]] = {}  # by field; holding the field keeps its id from being reused
 
 
 def _duration_field(info: Any) -> bool:
     if id(info) not in _DURATION:
-        _DURATION[id(info)] = _is_duration(info.annotation)
-    return _DURATION[id(info)]
+        _DURATION[id(info)] = (info, _is_duration(info.annotation))
+    return _DURATION[id(info)][1]
 
 
 def newer_than_v1(plan: Plan) -> Iterator[tuple[FieldPath, str]]:

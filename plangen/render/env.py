@@ -109,6 +109,9 @@ def _coder(extensions: frozenset[str]) -> Any:
     return _code
 
 
+_VIEWS = "plangen.views."
+
+
 class _Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, with its range() limit reported as a template error
     (an OverflowError would escape as a crash)."""
@@ -118,10 +121,14 @@ class _Sandbox(SandboxedEnvironment):
         self.globals["range"] = _safe_range
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        # A view's dataclass field is plain data: the sandbox's checks
+        # A view's public dataclass field is plain data: the sandbox's checks
         # (written for arbitrary objects) would cost a third of rendering.
-        if attribute in getattr(type(obj), "__dataclass_fields__", ()):
-            return getattr(obj, attribute)
+        # Anything else, and any field that holds something callable, goes through them.
+        if type(obj).__module__.startswith(_VIEWS) and not attribute.startswith("_") \
+                and attribute in getattr(type(obj), "__dataclass_fields__", ()):
+            value = getattr(obj, attribute)
+            if not callable(value):
+                return value
         return super().getattr(obj, attribute)
 
 

@@ -98,8 +98,9 @@ def plans_json(analysis: Analysis) -> str:
         "as_of": analysis.as_of.isoformat(),
         "plans": [_plan_json(p) for p in analysis.plans],
     }
-    # pydantic's serialiser writes the same text as json.dumps(indent=2,
-    # ensure_ascii=False), several times faster (it is most of a thousand plans' exports).
+    # pydantic's serialiser writes the layout of json.dumps(indent=2,
+    # ensure_ascii=False), several times faster (it is most of a thousand
+    # plans' exports); only a number may be spelled otherwise (0.00001, not 1e-05).
     return to_json(data, indent=2).decode("utf-8") + "\n"
 
 

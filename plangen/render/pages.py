@@ -10,7 +10,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from plangen.errors import PlangenError
 from plangen.render.mermaid import FENCE_OPEN
-from plangen.views.site import Lazy, Page, SiteViews
+from plangen.views.site import Page, SiteViews
 from plangen.workers import WorkerError, balanced, cores, fork_map
 
 
@@ -24,7 +24,7 @@ def render_pages(views: SiteViews, env: SandboxedEnvironment,
     in the order of `views.pages`, and each `extra` text (the downloads),
     made at the same time. Shared over the cores in a mixed order (a
     folder's pages, or the pages across plans, cost more than others); a
-    page's view is made where it is rendered when it is Lazy."""
+    page's view is made where it is rendered when it has a `_make`."""
     pages = views.pages
     extra = extra or {}
     tasks: list[Page | str] = [*sorted(pages, key=lambda page: zlib.crc32(page.path.encode("utf-8"))), *extra]
@@ -57,7 +57,7 @@ def render_pages(views: SiteViews, env: SandboxedEnvironment,
 
 
 def _render_one(env: SandboxedEnvironment, page: Page, views: SiteViews) -> str:
-    view = page.view.make() if isinstance(page.view, Lazy) else page.view
+    view = page.made()
     try:
         template = env.get_template(page.template)
         return _mark_diagrams(template.render(page=view, page_path=page.path, site=views))

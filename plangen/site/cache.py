@@ -6,8 +6,11 @@ engine computes it: versions, configuration, theme overrides, the nav and the
 page's source), and holds the page's HTML and what the build gathers from
 it (search entries, anchors, links, warnings) as JSON, never pickle. Entries
 are checked on every read (their own key, the HTML's digest, the shape of
-the data): a corrupt, truncated or foreign entry is a miss and is rebuilt,
-never trusted. After a build, entries it did not use are removed, so the
+the data): a corrupt, truncated or foreign entry is a miss and is rebuilt.
+The digest guards against damage, not against forgery: whoever can write the
+cache can write the site, so it is trusted as much as the site folder and
+must never be restored from an untrusted source (a cache a pull request's
+job could write). After a build, entries it did not use are removed, so the
 cache holds one site's pages.
 """
 
@@ -88,7 +91,9 @@ class PageCache:
                 "warnings": built.warnings}
         html_path, meta_path = self._paths(key)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.folder.is_dir():
+                self.folder.mkdir(parents=True)
+                (self.folder / ".gitignore").write_text("# plangen's page cache: never commit it\n*\n", encoding="utf-8")
             for path, blob in ((html_path, built.html), (meta_path, json.dumps(data).encode("utf-8"))):
                 fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
                 with os.fdopen(fd, "wb") as handle:
@@ -104,7 +109,7 @@ class PageCache:
         for path in self.folder.iterdir():
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
-            elif path.stem not in used or path.suffix not in (".html", ".json"):
+            elif path.name != ".gitignore" and (path.stem not in used or path.suffix not in (".html", ".json")):
                 try:
                     path.unlink()
                 except OSError:

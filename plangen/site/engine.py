@@ -5,9 +5,9 @@ Swapping the engine (Zensical, ProperDocs) means changing this file only.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -70,7 +70,7 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
     that wrote it are taken from there (see site/cache.py)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     handler = _Collect()
     log = logging.getLogger("mkdocs")
@@ -88,12 +88,14 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
         try:
             with _source_date(epoch):
                 if fast:
-                    _build(config, handler, PageCache(cache) if cache else None, progress)
+                    # Extensions that pull other files into a page make its HTML depend on more than its key.
+                    reads_files = {"pymdownx.snippets", "pymdownx.b64"} & set(config.markdown_extensions)
+                    _build(config, handler, PageCache(cache) if cache and not reads_files else None, progress)
                 else:  # a plugin we do not know may need MkDocs' own order of events
                     mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
-    except (Abort, ConfigurationError) as exc:
+    except (Abort, BuildError, ConfigurationError) as exc:
         details = "\n".join(f"  {m}" for m in handler.messages)
         raise PlangenError(f"MkDocs could not build the site: {exc}" + (f"\n{details}" if details else ""),
                            "the messages above name the page and the problem") from None
@@ -105,7 +107,7 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
 # Plugins whose events the fast build below calls as MkDocs would: the
 # search plugins index one page at a time and write the index at the end;
 # the offline plugin acts on the configuration and after the build only.
-_KNOWN_PLUGINS = {"search", "material/search", "material/offline"}
+_KNOWN_PLUGINS = {"material/search", "material/offline"}
 
 
 class _Capture(logging.Handler):
@@ -131,20 +133,14 @@ def _captured(log: logging.Logger) -> Iterator[_Capture]:
 
 
 def _versions() -> str:
-    """plangen's version and those of the libraries that turn Markdown into HTML."""
-    from importlib.metadata import PackageNotFoundError, version
+    """Python's version, plangen's, and every installed distribution's: any
+    of them (a Markdown extension, Jinja, the theme) may change the HTML."""
+    from importlib.metadata import distributions
 
     from plangen import __version__
 
-    def of(name: str) -> str:
-        try:
-            return version(name)
-        except PackageNotFoundError:  # run from a folder, not installed: the key still differs from any release
-            return "unknown"
-
-    return " ".join([f"plangen={__version__}"] + [f"{name}={of(name)}" for name in
-                                                  ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions",
-                                                   "pygments")])
+    installed = sorted(f"{d.metadata['Name']}={d.version}" for d in distributions())
+    return " ".join([sys.version, f"plangen={__version__}", *installed])
 
 
 def _build(config: Any, collect: _Collect, cache: PageCache | None,
@@ -191,8 +187,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
                     _theme_files(config), *(f.src_uri for f in files))
     pruned = "navigation.prune" in config.theme["features"] and not _UNPRUNED & set(config.theme["features"])
     whole = "" if pruned else _nav_key(nav, None)
-    keys = [digest(common, f.src_uri, f.page.markdown, json.dumps(f.page.meta, sort_keys=True, default=str),
-                   _nav_key(nav, f.page) if pruned else whole)
+    keys = [digest(common, f.src_uri, f.content_string, _nav_key(nav, f.page) if pruned else whole)
             for f in doc_files]
     built: dict[int, Built] = {}
     todo = []
@@ -201,7 +196,8 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         if hit is None:
             todo.append(i)
             continue
-        utils.write_file(hit.html, file.abs_dest_path)
+        if hit.html:  # MkDocs writes no file for a page that renders empty
+            utils.write_file(hit.html, file.abs_dest_path)
         built[i] = hit
     total = len(doc_files)
 
@@ -266,7 +262,8 @@ def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, sear
         config._current_page = None
     try:
         mk._build_page(page, config, doc_files, nav, env)
-        html = Path(page.file.abs_dest_path).read_bytes()
+        written = Path(page.file.abs_dest_path)
+        html = written.read_bytes() if written.is_file() else b""
     except Exception as exc:
         return str(exc)
     entries = search.entries[before:] if search is not None else []

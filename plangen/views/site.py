@@ -29,18 +29,17 @@ from plangen.views.runbook import RunbookPage, runbook_page
 
 @dataclass(frozen=True)
 class Page:
-    """One Markdown file of the site: where it goes, its template, its view."""
+    """One Markdown file of the site: where it goes, its template, its view.
+    A view made where its page is rendered (in a worker, alongside others)
+    is None here and made by `_make`, which templates cannot reach."""
 
     path: str
     template: str
-    view: Any  # or Lazy
+    view: Any
+    _make: Callable[[], Any] | None = None
 
-
-@dataclass(frozen=True)
-class Lazy:
-    """A view made where its page is rendered (in a worker, alongside others)."""
-
-    make: Callable[[], Any]
+    def made(self) -> Any:
+        return self._make() if self._make is not None else self.view
 
 
 @dataclass(frozen=True)
@@ -494,7 +493,7 @@ def site_views(analysis: Analysis) -> SiteViews:
     for p in analysis.plans:
         book = runbook_page(p, people)  # the runbooks index needs every one
         books[p.context.plan.id] = book
-        pages += [Page(plan_path(p.context.plan.id), "plan.md.j2", Lazy(partial(plan_page, p, people, titles))),
+        pages += [Page(plan_path(p.context.plan.id), "plan.md.j2", None, partial(plan_page, p, people, titles)),
                   Page(book.path, "runbook.md.j2", book)]
     pages += [
         Page("calendar.md", "calendar.md.j2", calendar(analysis)),
