@@ -18,7 +18,7 @@ from plangen.model.links import link_plans
 from plangen.model.explain import validate
 from plangen.model.plan import Plan
 from plangen.model.site import SiteConfig
-from plangen.workers import cores, fork_map, split
+from plangen.workers import cores, fork_map, share_done, split
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 SITE_FILE = "site.yaml"
@@ -235,7 +235,7 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
             # that can be computed.
             out.append((loaded, plan_findings + checked, not any(f.severity == "error" for f in checked)))
             if report and progress:  # this process's share stands for every worker's
-                progress("reading plans", min(len(plan_files), done * len(plan_files) // len(chunk)), len(plan_files))
+                progress("reading plans", share_done(done, len(chunk), len(plan_files)), len(plan_files))
         return out
 
     plans: list[LoadedPlan] = []

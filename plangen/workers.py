@@ -108,3 +108,10 @@ def split(items: Sequence[T], parts: int) -> list[list[T]]:
     """`items` in `parts` runs of consecutive items, about equal in number."""
     size = -(-len(items) // parts) if parts else 0
     return [list(items[i:i + size]) for i in range(0, len(items), size)] if items else []
+
+
+def share_done(done: int, share: int, total: int) -> int:
+    """Progress of the whole from this process's share (the workers go at
+    about the same pace); short of `total`, which the caller reports once
+    every worker is back."""
+    return min(total - 1, done * total // share) if share else 0

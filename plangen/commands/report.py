@@ -107,10 +107,9 @@ class Progress:
         self._stage = ""
         self._bar: Any = None
         self._quarter = -1
-        self._finished = ""  # a stage that reached its end (workers may report the end twice)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.mode == "off" or total <= 0 or stage == self._finished:
+        if self.mode == "off" or total <= 0:
             return
         if stage != self._stage:
             self.close()
@@ -125,7 +124,6 @@ class Progress:
             say(f"plangen: {stage}: {done}/{total}")
         if done >= total:
             self.close()
-            self._finished = stage
 
     def close(self) -> None:
         if self._bar is not None:

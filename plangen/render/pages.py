@@ -11,7 +11,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from plangen.errors import PlangenError
 from plangen.render.mermaid import FENCE_OPEN
 from plangen.views.site import Page, SiteViews
-from plangen.workers import WorkerError, balanced, cores, fork_map
+from plangen.workers import WorkerError, balanced, cores, fork_map, share_done
 
 
 PAGES_PER_WORKER = 200  # below this, a fork costs more than it saves
@@ -44,7 +44,7 @@ def render_pages(views: SiteViews, env: SandboxedEnvironment,
             out[task.path] = _render_one(env, task, views)
             done += 1
             if progress and chunk is chunks[0]:  # this process's share stands for every worker's
-                progress("writing pages", min(len(pages), done * len(pages) // share), len(pages))
+                progress("writing pages", share_done(done, share, len(pages)), len(pages))
         return out
 
     try:

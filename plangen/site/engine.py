@@ -18,10 +18,12 @@ from markupsafe import Markup
 
 from plangen.errors import PlangenError
 from plangen.site.cache import Built, PageCache, digest
-from plangen.workers import balanced, cores, fork_map
+from plangen.workers import balanced, cores, fork_map, share_done
 
 
 class _Collect(logging.Handler):
+    """MkDocs' warnings, in the order they came (per page, while pages are built)."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -110,21 +112,11 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
 _KNOWN_PLUGINS = {"material/search", "material/offline"}
 
 
-class _Capture(logging.Handler):
-    """MkDocs' warnings while one page is built, kept with that page."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.sink: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.sink.append(record.getMessage())
-
-
 @contextmanager
-def _captured(log: logging.Logger) -> Iterator[_Capture]:
+def _captured(log: logging.Logger) -> Iterator[_Collect]:
+    """MkDocs' warnings go to this handler only, so that each is kept with its page."""
     saved, propagate = log.handlers[:], log.propagate
-    capture = _Capture()
+    capture = _Collect()
     log.handlers, log.propagate = [capture], False
     try:
         yield capture
@@ -205,13 +197,13 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         out: list[tuple[int, Built | str]] = []
         with _captured(log) as capture:
             for n, i in enumerate(chunk, 1):
-                capture.sink = []
+                capture.messages = []
                 out.append((i, _build_one(config, files, doc_files, nav, env, search, doc_files[i].page, capture)))
                 result = out[-1][1]
                 if cache and isinstance(result, Built):
                     cache.put(keys[i], result)
                 if report and progress:
-                    progress("building pages", min(total, len(built) + round(n * len(todo) / len(chunk))), total)
+                    progress("building pages", len(built) + share_done(n, len(chunk), len(todo)), total)
         return out
 
     parts = min(cores(), max(1, len(todo) // _PAGES_PER_WORKER))
@@ -245,7 +237,7 @@ _PAGES_PER_WORKER = 40  # below this, a fork costs more than it saves
 
 
 def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, search: Any, page: Any,
-               capture: _Capture) -> Built | str:
+               capture: _Collect) -> Built | str:
     """One page, as MkDocs' _populate_page (after reading) and _build_page
     do it; an error is returned as its message (it may come from a child)."""
     from mkdocs.commands import build as mk
@@ -268,7 +260,7 @@ def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, sear
         return str(exc)
     entries = search.entries[before:] if search is not None else []
     links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
-    return Built(html, entries, sorted(page.present_anchor_ids or (), key=lambda a: (a is None, a or "")), links, list(capture.sink))
+    return Built(html, entries, sorted(page.present_anchor_ids or (), key=lambda a: (a is None, a or "")), links, list(capture.messages))
 
 
 # Theme features that draw more of the nav than the open branch.
