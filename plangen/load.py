@@ -14,6 +14,8 @@ type, and its errors point back through the position map.
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -86,6 +88,7 @@ class Document:
     data: dict[str, Any]
     positions: dict[FieldPath, tuple[int, int]] = field(repr=False)
     key_positions: dict[FieldPath, tuple[int, int]] = field(repr=False)
+    sha256: str = field(default="", repr=False, compare=False)  # of the bytes it was read from
 
     def position(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of `path`, or of its nearest known ancestor.
@@ -443,7 +446,8 @@ def load_bytes(data: bytes, file: str) -> tuple[Document | None, list[Finding]]:
     findings = sorted(walker.findings)
     if any(f.severity == "error" for f in findings):
         return None, findings
-    return Document(file, walker.root, walker.positions, walker.key_positions), findings
+    return Document(file, walker.root, walker.positions, walker.key_positions,
+                    hashlib.sha256(data).hexdigest()), findings
 
 
 def load_file(path: Path, file: str | None = None) -> tuple[Document | None, list[Finding]]:

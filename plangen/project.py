@@ -7,7 +7,8 @@ every problem at once. Nothing here writes.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,7 @@ class Project:
     site_doc: Document | None
     findings: tuple[Finding, ...]
     files: int  # how many files were read
+    kept: tuple[str, ...] = ()  # plans left unread, their results kept from an earlier build (see load_project)
 
     @property
     def ok(self) -> bool:
@@ -188,15 +190,11 @@ def _explain_file_name_id(finding: Finding, stem: str) -> Finding:
 PLANS_PER_WORKER = 100  # below this, a fork costs more than it saves
 
 
-def load_project(paths: Sequence[Path] | None = None, site_config: Path | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> Project:
-    """Load, validate and cross-check every plan and the site config.
-
-    `paths` default to plans/ and site_config/ in the working folder. The
-    directory of people, teams and roles comes from a site.yaml among the
-    paths, else from `site_config`, else from ./site_config/site.yaml.
-    `progress(stage, done, total)` hears of each plan read.
-    """
+def locate(paths: Sequence[Path] | None, site_config: Path | None) -> tuple[list[tuple[Path, str]], Path | None]:
+    """The plan files (with their group) and the site.yaml that `paths`
+    name: by default plans/ and site_config/ in the working folder; the
+    site config from a site.yaml among the paths, else from `site_config`,
+    else ./site_config/site.yaml."""
     if not paths:
         paths = [p for p in (DEFAULT_PLANS, DEFAULT_SITE_CONFIG) if p.exists()]
         if not paths:
@@ -215,7 +213,19 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
             site_path = candidate
         elif site_config is not None:
             raise PlangenError(f"{site_config}: no site.yaml there", "point --site-config at site_config/ or its site.yaml")
+    return plan_files, site_path
 
+
+def load_project(paths: Sequence[Path] | None = None, site_config: Path | None = None,
+                 progress: Callable[[str, int, int], None] | None = None,
+                 unread: Mapping[str, str] | None = None) -> Project:
+    """Load, validate and cross-check every plan and the site config (see
+    `locate` for what is read). `progress(stage, done, total)` hears of
+    each plan read. `unread` (file -> plan id) names plans whose results an
+    earlier build kept: they are not read, unless a plan that is read names
+    them or shares their id (`Project.kept` says which stayed unread).
+    """
+    plan_files, site_path = locate(paths, site_config)
     findings: list[Finding] = []
     site = site_doc = None
     if site_path is not None:
@@ -224,6 +234,8 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     # No site.yaml: every "who" is unknown. A broken one: skip those checks,
     # its own findings say what to fix first.
     directory = None if site_path and site is None else Directory.of(site, display_name(site_path) if site_path else None)
+    kept = {path: unread[display_name(path)] for path, _ in plan_files if display_name(path) in (unread or {})}
+    to_read = [(path, group) for path, group in plan_files if path not in kept]
 
     def read(chunk: Sequence[tuple[Path, str]], report: bool) -> list[tuple[LoadedPlan | None, list[Finding], bool]]:
         out = []
@@ -235,21 +247,29 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
             # that can be computed.
             out.append((loaded, plan_findings + checked, not any(f.severity == "error" for f in checked)))
             if report and progress:  # this process's share stands for every worker's
-                progress("reading plans", share_done(done, len(chunk), len(plan_files)), len(plan_files))
+                progress("reading plans", share_done(done, len(chunk), len(to_read)), len(to_read))
         return out
 
     plans: list[LoadedPlan] = []
     parsed: list[LoadedPlan] = []  # valid on their own, whatever their cross-checks say
-    chunks = split(plan_files, min(cores(), max(1, len(plan_files) // PLANS_PER_WORKER)))
-    for part in fork_map(lambda chunk: read(chunk, chunk is chunks[0]), chunks):
-        for loaded, plan_findings, checked_ok in part:
-            if loaded is not None:
-                parsed.append(loaded)
-                if checked_ok:
-                    plans.append(loaded)
-            findings += plan_findings
-    if progress and plan_files:
-        progress("reading plans", len(plan_files), len(plan_files))
+    while to_read:
+        chunks = split(to_read, min(cores(), max(1, len(to_read) // PLANS_PER_WORKER)))
+        for part in fork_map(lambda chunk: read(chunk, chunk is chunks[0]), chunks):
+            for loaded, plan_findings, checked_ok in part:
+                if loaded is not None:
+                    parsed.append(loaded)
+                    if checked_ok:
+                        plans.append(loaded)
+                findings += plan_findings
+        if progress:
+            progress("reading plans", len(to_read), len(to_read))
+        # A kept plan is read after all when a plan read names it (its
+        # links are checked against it) or when its id is taken twice.
+        ids = Counter([p.plan.id for p in parsed] + list(kept.values()))
+        named = {d.plan for p in parsed for d in p.plan.dependencies if d.plan} | \
+            {r.plan for p in parsed for r in p.plan.relations} | {i for i, n in ids.items() if n > 1}
+        to_read = [(path, group) for path, group in plan_files if kept.get(path) in named]
+        kept = {path: ident for path, ident in kept.items() if ident not in named}
     duplicates = _duplicate_plan_ids(plans)
     findings += duplicates
     clashing = {f.file for f in duplicates}
@@ -261,7 +281,8 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     broken = {f.file for f in links.findings if f.severity == "error"}
     plans = [links.plans.get(p.doc.file, p) for p in plans if p.doc.file not in broken]
     files = len(plan_files) + (site_path is not None)
-    return Project(tuple(plans), site, site_doc, capped(findings), files)
+    return Project(tuple(plans), site, site_doc, capped(findings), files,
+                   tuple(display_name(path) for path in kept))
 
 
 def _others(parsed: list[LoadedPlan], given: list[tuple[Path, str]]) -> list[LoadedPlan]:

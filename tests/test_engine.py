@@ -36,7 +36,13 @@ def differences(a: Path, b: Path) -> list[str]:
 
 
 def cache_keys(folder: Path) -> set[str]:
-    return {p.stem for p in folder.glob("*.html")}
+    """The built pages kept in a site's cache folder."""
+    return {p.stem for p in (folder / "pages").glob("*.html")}
+
+
+def records(folder: Path) -> set[str]:
+    """The plans' shares of the site kept in a site's cache folder."""
+    return {p.stem for p in (folder / "plans").glob("*.json")}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +53,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("offline", [False, True])
 def test_the_split_build_is_byte_identical_to_mkdocs_build(project: Path, tmp_path: Path, offline: bool,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_PAGES_PER_WORKER", 1)  # fork even for the few example pages,
+    monkeypatch.setattr(engine, "_TEXT_PER_WORKER", 1)  # fork even for the few example pages,
     monkeypatch.setattr(engine, "cores", lambda: 3)  # into three workers, whatever this machine has
     src = tmp_path / "src"
     flags = ["--offline"] if offline else []
@@ -67,20 +73,37 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(projec
     work = shutil.copytree(project, tmp_path / "p")
     out, cache = work / "site", work / ".site.plangen-cache"
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
-    first = cache_keys(cache)
+    first, kept = cache_keys(cache), records(cache)
     assert len(first) > 50  # every page is kept
+    assert len(kept) == len(list((work / "plans").rglob("*.yaml")))  # and every plan's share
     plan = work / "plans" / "platform" / "checkout-canary.yaml"
     text = plan.read_text(encoding="utf-8")
     edited = re.sub(r"(?m)^summary: .*$", "summary: >-\n  Edited after review: the canary holds at 5% a day longer.", text, 1)
     assert edited != text
     plan.write_text(edited, encoding="utf-8")
-    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work)
+    assert rebuild.returncode == 0, rebuild.stderr
+    # Only the edited plan was read, and the plan it waits on (to check the link).
+    assert f"({len(kept) - 2} kept from the last build)" in rebuild.stderr
+    assert len(records(cache) - kept) == 1 and len(records(cache)) == len(kept)  # its old share is gone
     again = cache_keys(cache)
     assert 0 < len(again - first) < len(first) // 4, "only the edited plan's pages (and its mentions) are rebuilt"
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
     assert not (work / ".clean.plangen-cache").exists()
     assert differences(out, work / "clean") == []
     assert "Edited after review" in (out / "plans" / "checkout-canary" / "index.html").read_text(encoding="utf-8")
+
+    # The checkout canary waits on a phase of the cluster upgrade: when that
+    # plan pauses, the canary's page (whose file did not change) says so.
+    upgrade = work / "plans" / "platform" / "cluster-upgrade.yaml"
+    upgrade.write_text(re.sub(r"(?m)^status: rolling-out$", "status: paused",
+                              upgrade.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work)
+    assert f"({len(kept) - 2} kept from the last build)" in rebuild.stderr  # the upgrade and the canary
+    shutil.rmtree(work / "clean")
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(out, work / "clean") == []
+    again = cache_keys(cache)
 
     # A new title changes the sidebar: pages that show that part of it are rebuilt, no others.
     plan.write_text(edited.replace("\ntitle: ", "\ntitle: Renamed ", 1), encoding="utf-8")
@@ -96,17 +119,26 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_cleaned(project: Path, tmp_pa
     work = shutil.copytree(project, tmp_path / "p")
     cache = work / ".site.plangen-cache"
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
-    pages = sorted(cache.glob("*.html"))
+    pages = sorted((cache / "pages").glob("*.html"))
     pages[0].write_bytes(pages[0].read_bytes()[:100])  # truncated
     pages[1].with_suffix(".json").write_text("{not json", encoding="utf-8")
     meta = pages[2].with_suffix(".json")
     meta.write_text(meta.read_text(encoding="utf-8").replace('"search": [', '"search": [1, '), encoding="utf-8")
     pages[3].write_bytes(b"<script>alert(1)</script>")  # the digest no longer matches
-    (cache / "stranger.txt").write_text("not ours", encoding="utf-8")
-    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    (cache / "pages" / "stranger.txt").write_text("not ours", encoding="utf-8")
+    shares = sorted((cache / "plans").glob("*.json"))
+    shares[0].write_bytes(shares[0].read_bytes()[:100])  # truncated
+    shares[1].write_text("{not json", encoding="utf-8")
+    shares[2].write_text(shares[2].read_text(encoding="utf-8").replace('"pages":[', '"pages":[1,', 1), encoding="utf-8")
+    shares[3].write_text(shares[4].read_text(encoding="utf-8"), encoding="utf-8")  # another plan's share
+    (cache / "plans" / "stranger.txt").write_text("not ours", encoding="utf-8")
+    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work)
+    assert rebuild.returncode == 0, rebuild.stderr
+    unchanged = int(re.search(r"\((\d+) kept from the last build\)", rebuild.stderr).group(1))
+    assert len(shares) - 6 <= unchanged <= len(shares) - 4  # the four damaged (and any plan that reads one)
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
     assert differences(work / "site", work / "clean") == []
-    assert not (cache / "stranger.txt").exists()
+    assert not (cache / "pages" / "stranger.txt").exists() and not (cache / "plans" / "stranger.txt").exists()
     assert "alert(1)" not in pages[3].read_text(encoding="utf-8")
 
 
@@ -148,8 +180,7 @@ def test_a_plugin_plangen_does_not_know_gets_mkdocs_own_build(project: Path, tmp
     result = plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", "--strict", cwd=work)
     assert result.returncode == 0, result.stderr
     assert (work / "site" / "plans" / "checkout-canary" / "index.html").is_file()
-    cache = work / ".site.plangen-cache"
-    assert not cache.exists() or not any(cache.iterdir())  # MkDocs' own build keeps no pages
+    assert not cache_keys(work / ".site.plangen-cache")  # MkDocs' own build keeps no pages
 
 
 def test_rebuilds_after_sidebar_changes_equal_clean_builds(tmp_path: Path) -> None:
@@ -195,8 +226,7 @@ def test_a_site_whose_pages_pull_in_other_files_is_built_without_the_cache(proje
         (work / "site_config" / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python/name:", ""))[
         "markdown_extensions"]
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
-    cache = work / ".site.plangen-cache"
-    assert not cache.exists() or not any(cache.glob("*.html"))
+    assert not cache_keys(work / ".site.plangen-cache")
 
 
 def test_the_number_of_workers_can_be_set(monkeypatch: pytest.MonkeyPatch) -> None:

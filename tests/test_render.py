@@ -157,4 +157,4 @@ def test_a_big_folder_is_split_into_sidebar_sections(tmp_path: Path) -> None:
     assert all(p.startswith("plans/") and p.endswith("/index.md") and "runbook" not in p for p in pages)
     names = [list(s)[0] for s in support]
     assert names[0].startswith("Copy 00 of") and " – Copy 19 of" in names[0]
-    assert "/plans/copy-07/runbook.md" in config["not_in_nav"].splitlines()
+    assert "/plans/*/runbook.md" in config["not_in_nav"].splitlines()

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
+from plangen import store
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
 from plangen.commands.report import Progress, emit, say
 from plangen.errors import PlangenError, plural
@@ -47,21 +48,25 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
         check_output(out, protected=protected(), inside=sources(paths, site_config))
     progress = Progress(quiet=quiet)
     progress.say("plangen: reading and checking plans...")
-    result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict, progress=progress)
+    kept = cache_folder(out) if cache and store.usable(cache_folder(out)) else None  # the cache folder
+    result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict, progress=progress,
+                      cache=kept / "plans" if kept else None)
     if not isinstance(result, Generated):
         progress.close()
         emit(result, "text")
         reason = "errors" if not strict else "errors (--strict also stops on readiness errors)"
         say(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})")
         return 1
-    emit([f for f in result.analysis.project.findings if f.severity == "warning"], "text")
+    emit(list(result.warnings), "text")
     day = result.analysis.as_of
     epoch = int(datetime.combine(day, time(), timezone.utc).timestamp())  # the same input, the same bytes
     with disk_errors(out), staging(out) as stage:
         write_tree(stage / "src", result.files)
-        progress.say(f"plangen: building {plural(len(result.analysis.plans), 'plan')} with MkDocs...")
+        unchanged = result.plans - len(result.analysis.plans)
+        reused = f" ({unchanged} kept from the last build)" if unchanged else ""
+        progress.say(f"plangen: building {plural(result.plans, 'plan')}{reused} with MkDocs...")
         warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch,
-                                progress=progress, cache=cache_folder(out) if cache else None)
+                                progress=progress, cache=kept / "pages" if kept else None)
         progress.close()
         for message in warnings:
             say(f"mkdocs: {message}")

@@ -6,31 +6,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from datetime import date
 from pathlib import Path
 
-from plangen.analysis.analyse import Analysis, analyse
+from plangen.analysis.analyse import Analysis, PlanAnalysis, analyse
 from plangen.analysis.dates import build_date
 from plangen.errors import Finding, PlangenError
 from plangen.model.base import MAX_DAY, MIN_DAY
-from plangen.project import DEFAULT_SITE_CONFIG, load_project
+from plangen.project import DEFAULT_SITE_CONFIG, Project, display_name, load_project, locate
 from plangen.render.env import make_env
-from plangen.render.exports import calendar_ics, plans_json, schema_json
+from plangen.render.exports import calendar_ics, plan_entry, plan_events, plans_json, schema_json
 from plangen.render.pages import render_pages
 from plangen.resources import builtin
 from plangen.site.config import OVERRIDES, OWN, VENDOR, dump, load_yaml, markdown_extensions, mkdocs_config
 from plangen.site.vendor import vendor_files
-from plangen.views.site import site_views
+from plangen.render.records import Record, Records, file_digest
+from plangen.views.base import plan_path, runbook_path
+from plangen.views.parts import PlanPart
+from plangen.views.site import plan_pages, site_views
 
 USER_TEMPLATES = Path("templates")
 
 
 @dataclass(frozen=True)
 class Generated:
-    analysis: Analysis
+    analysis: Analysis  # of the plans read (with a cache, those that changed)
     files: dict[str, bytes | str]  # the render folder: mkdocs.yml and docs/...
     exports: dict[str, str]  # published beside the HTML
+    plans: int  # how many plans the site shows
+    warnings: tuple[Finding, ...]  # validation warnings of every file
 
 
 def judge_day(as_of: date | None) -> date:
@@ -45,34 +49,65 @@ def judge_day(as_of: date | None) -> date:
 
 def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None, offline: bool,
              strict: bool, templates: Path | None = None, assets: bool = True,
-             progress: Callable[[str, int, int], None] | None = None) -> Generated | list[Finding]:
+             progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None) -> Generated | list[Finding]:
     """Everything a build writes, or the findings that stop it. Without
-    `assets`, the static files (stylesheets, Mermaid) are left out."""
-    project = load_project(paths, site_config, progress)
-    analysis = analyse(project, judge_day(as_of))
-    stop = [f for f in analysis.findings if f.severity == "error"]
-    if strict:  # validation warnings (text YAML dropped as a comment) stop a strict build too
-        stop += [f for f in project.findings if f.severity == "warning"]
-    if not project.ok or (strict and stop):
-        return sorted(stop)
-    site = project.site
-    views = site_views(analysis)
-
-    base_dir = builtin("site_config")
+    `assets`, the static files (stylesheets, Mermaid) are left out. With a
+    `cache` folder, each plan's share of the site is kept there, and a plan
+    whose share is kept is not read again (see render/records.py)."""
+    day = judge_day(as_of)
+    templates = templates or USER_TEMPLATES
+    plan_files, site_path = locate(paths, site_config)
     user_dir = site_config if site_config and site_config.is_dir() else (
         site_config.parent if site_config else DEFAULT_SITE_CONFIG)
     user_yml = user_dir / "mkdocs.yml"
+    records = Records(cache, site=site_path, templates=templates, mkdocs_yml=user_yml,
+                      settings=f"as of {day}; offline {offline}; assets {assets}")
+    digests, held = _held(records, plan_files)
+    project = load_project(paths, site_config, progress, unread={name: r.part.id for name, r in held.items()})
+    if not project.ok and project.kept:  # every plan read, so that each error is told as without a cache
+        project = load_project(paths, site_config, progress)
+    kept = {name: held[name] for name in project.kept}
+    analysis = analyse(project, day)
+    warnings = tuple(sorted({*(f for f in project.findings if f.severity == "warning"),
+                             *(f for r in kept.values() for f in r.warnings)}))
+    stop = [f for f in analysis.findings if f.severity == "error"]
+    stop += [f for r in kept.values() for f in r.findings if f.severity == "error"]
+    if strict:  # validation warnings (text YAML dropped as a comment) stop a strict build too
+        stop += warnings
+    if not project.ok or (strict and stop):
+        return sorted(stop)
+    site = project.site
+    parts, pages = plan_pages(analysis)
+    fresh = {p.loaded.doc.file: (p, part) for p, part in zip(analysis.plans, parts)}
+    order = [name for name in map(display_name, (path for path, _ in plan_files)) if name in fresh or name in kept]
+    views = site_views([fresh[n][1] if n in fresh else kept[n].part for n in order], site, day, pages)
+
     cdn = bool(site and site.site.mermaid == "cdn")
+    base_dir = builtin("site_config")
     config = mkdocs_config(load_yaml(base_dir / "mkdocs.base.yml"), views,
                            load_yaml(user_yml) if user_yml.is_file() else None, offline=offline, mermaid_cdn=cdn)
-    env = make_env(templates or USER_TEMPLATES, builtin("templates"), markdown_extensions(config))
+    env = make_env(templates, builtin("templates"), markdown_extensions(config))
     # The downloads are made alongside the pages (on another core when there is one).
-    pages, exports = render_pages(views, env, progress, extra={
-        "plans.json": partial(plans_json, analysis), "schema.json": schema_json,
-        "calendar.ics": partial(calendar_ics, analysis)})
+    rendered, extras = render_pages(views, env, progress, extra={
+        "entries": lambda: [plan_entry(p) for p in analysis.plans],
+        "events": lambda: [plan_events(p) for p in analysis.plans],
+        "schema.json": schema_json})
+    entries = dict(zip(fresh, extras["entries"]))
+    events = dict(zip(fresh, extras["events"]))
+    exports = {
+        "plans.json": plans_json(day, [entries[n] if n in fresh else kept[n].entry for n in order]),
+        "schema.json": extras["schema.json"],
+        "calendar.ics": calendar_ics(day, site, [events[n] if n in fresh else kept[n].events for n in order]),
+    }
+    pages_md = dict(rendered)
+    for record in kept.values():
+        pages_md.update(record.pages)
+    if records.folder is not None:
+        _keep(records, fresh, project, kept, digests, rendered, entries, events)
 
     files: dict[str, bytes | str] = {"mkdocs.yml": dump(config)}
-    files.update({f"docs/{path}": text for path, text in pages.items()})
+    files.update({f"docs/{page.path}": pages_md[page.path] for page in views.pages})
+    files.update({f"docs/{path}": pages_md[path] for record in kept.values() for path, _ in record.pages})
     for asset in sorted((base_dir / "assets").iterdir()) if assets else []:
         files[f"docs/{OWN}/{asset.name}"] = asset.read_bytes()
     for override in sorted((base_dir / OVERRIDES).iterdir()):
@@ -82,4 +117,42 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
             files[f"docs/{VENDOR}/{name}"] = path.read_bytes()
     # The downloads live in docs/ so that MkDocs copies them and checks the links to them.
     files.update({f"docs/{name}": text for name, text in exports.items()})
-    return Generated(analysis, files, exports)
+    return Generated(analysis, files, exports, len(order), warnings)
+
+
+def _held(records: Records, plan_files: list[tuple[Path, str]]) -> tuple[dict[str, str], dict[str, Record]]:
+    """Each plan file's digest, and the records still good: found by their
+    file's key, and every plan they read unchanged."""
+    if records.folder is None:
+        return {}, {}
+    digests, found = {}, {}
+    for path, group in plan_files:
+        if path.is_symlink():
+            continue  # refused when read, never read through
+        name = display_name(path)
+        try:
+            digests[name] = file_digest(path.read_bytes())
+        except OSError:
+            continue
+        record = records.get(records.key(name, group, digests[name]))
+        if record is not None:
+            found[name] = record
+    unchanged = {(record.part.id, digests[name]) for name, record in found.items()}
+    return digests, {name: r for name, r in found.items() if all(read in unchanged for read in r.reads)}
+
+
+def _keep(records: Records, fresh: dict[str, tuple[PlanAnalysis, PlanPart]], project: Project,
+          kept: dict[str, Record], digests: dict[str, str], rendered: dict[str, str],
+          entries: dict[str, str], events: dict[str, tuple[str, ...]]) -> None:
+    """Keep each plan read's share of the site for the next build."""
+    digest_of = {p.context.plan.id: p.loaded.doc.sha256 for p, _ in fresh.values()}
+    digest_of.update({r.part.id: digests[name] for name, r in kept.items()})
+    for name, (p, part) in fresh.items():
+        plan = p.context.plan
+        read = sorted({d.plan for d in plan.dependencies if d.plan} | {r.plan for r in plan.relations})
+        paths = (plan_path(plan.id), runbook_path(plan.id))
+        record = Record(part, tuple((ident, digest_of.get(ident, "")) for ident in read),
+                        tuple(f for f in project.findings if f.file == name), p.findings,
+                        tuple((path, rendered[path]) for path in paths), entries[name], events[name])
+        records.put(records.key(name, p.loaded.group, p.loaded.doc.sha256), record)
+    records.prune()

@@ -41,14 +41,15 @@ def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as
         progress = Progress(quiet=quiet)
         start = time.monotonic()
         try:
-            result = generate(paths, site_config, as_of=as_of, offline=False, strict=False, progress=progress)
+            result = generate(paths, site_config, as_of=as_of, offline=False, strict=False, progress=progress,
+                              cache=folder / "cache" / "plans")
             if not isinstance(result, Generated):
                 progress.close()
                 emit(result, "text")
                 say("plangen: fix the errors above; still serving the last good version")
                 return False
             write_tree(stage / "src", result.files)
-            engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=False, cache=folder / "cache",
+            engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=False, cache=folder / "cache" / "pages",
                          progress=progress)
             progress.close()
             changed = sync_tree(root, _files(stage / "site"))

@@ -56,7 +56,7 @@ def link_plans(plans: Sequence[Loaded], parsed: Sequence[Loaded]) -> Links:
     """Check every cross-plan reference of `plans` against all `parsed` plans."""
     known = {p.plan.id: p.plan for p in parsed}
     findings: list[Finding] = []
-    out: dict[str, LoadedPlan] = {}
+    out: dict[str, Any] = {}
     for loaded in plans:
         plan, doc = loaded.plan, loaded.doc
         refs = [(("dependencies", i, "plan"), d.plan) for i, d in enumerate(plan.dependencies) if d.plan]

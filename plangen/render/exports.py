@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta, timezone
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic_core import to_json
 
 from plangen import __version__
-from plangen.analysis.analyse import Analysis, PlanAnalysis
+from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.decision import PhaseDecision
 from plangen.analysis.freezes import site_freezes_of
 from plangen.model.schedule import PhaseTimes
@@ -92,16 +93,22 @@ def _plan_json(p: PlanAnalysis) -> dict[str, Any]:
     }
 
 
-def plans_json(analysis: Analysis) -> str:
-    data = {
-        "generator": f"plangen {__version__}",
-        "as_of": analysis.as_of.isoformat(),
-        "plans": [_plan_json(p) for p in analysis.plans],
-    }
+def plan_entry(p: PlanAnalysis) -> str:
+    """One plan's entry of plans.json, as it stands in the file (indented
+    under "plans"): the file is put together from the entries, so a rebuild
+    can keep those of the plans that did not change."""
     # pydantic's serialiser writes the layout of json.dumps(indent=2,
     # ensure_ascii=False), several times faster (it is most of a thousand
     # plans' exports); only a number may be spelled otherwise (0.00001, not 1e-05).
-    return to_json(data, indent=2).decode("utf-8") + "\n"
+    # JSON strings hold no raw line break, so indenting every line is exact.
+    return "\n".join("    " + line for line in to_json(_plan_json(p), indent=2).decode("utf-8").split("\n"))
+
+
+def plans_json(as_of: date, entries: Sequence[str]) -> str:
+    head = to_json({"generator": f"plangen {__version__}", "as_of": as_of.isoformat()}, indent=2).decode("utf-8")
+    if not entries:
+        return head[:-2] + ',\n  "plans": []\n}\n'
+    return head[:-2] + ',\n  "plans": [\n' + ",\n".join(entries) + "\n  ]\n}\n"
 
 
 def schema_json() -> str:
@@ -116,6 +123,8 @@ def _ical_text(text: str) -> str:
 
 def _fold(line: str) -> list[str]:
     """Lines of at most 75 octets; continuations start with a space."""
+    if len(line) <= 75 and line.isascii():
+        return [line]
     out, current = [], ""
     for ch in line:
         if len((current + ch).encode("utf-8")) > (75 if not out else 74):
@@ -139,49 +148,56 @@ def _moment(name: str, value: datetime, zone: str | None = None, *, timed: bool 
     return f"{name}:{value:%Y%m%dT%H%M%S}"
 
 
-def calendar_ics(analysis: Analysis) -> str:
-    stamp = f"{analysis.as_of:%Y%m%d}T000000Z"
+def _event(lines: list[str], as_of: date, uid: str, start: datetime, end: datetime, summary: str, description: str,
+           cancelled: bool = False, zone: str | None = None, repeat: str = "") -> None:
+    timed = start.time() != time() or end.time() != time()
+    lines.extend(["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{as_of:%Y%m%d}T000000Z",
+                  _moment("DTSTART", start, zone, timed=timed), _moment("DTEND", end, zone, timed=timed),
+                  *([repeat] if repeat else []), f"SUMMARY:{_ical_text(summary)}",
+                  f"DESCRIPTION:{_ical_text(description)}", *(["STATUS:CANCELLED"] if cancelled else []),
+                  "END:VEVENT"])
+
+
+def plan_events(p: PlanAnalysis) -> tuple[str, ...]:
+    """One plan's phases and freezes as calendar.ics lines (unfolded)."""
+    lines: list[str] = []
+    as_of = p.context.as_of
+    plan = p.context.plan
+    zone = plan.release_window.timezone if plan.release_window else None
+    for phase in plan.rollout.phases:
+        t = p.context.times[phase.id]
+        span = task_span(t)  # as the calendar page draws it: no end, one day
+        if span is None:
+            continue
+        d = p.decision.phases[phase.id]
+        said = verdict_word(d) + (": " + "; ".join(b.text for b in d.blockers) if d.blockers else "")
+        open_end = "" if t.end is not None else "; no end date set"
+        never = p.decision.over and d.state in ("next", "later")  # the plan ended before it ran
+        _event(lines, as_of, f"{plan.id}.{phase.id}@plangen", span[0], span[1], f"{plan.title}: {phase.name}",
+               f"{phase.kind} phase, {phase.status}{open_end}; {said}", cancelled=never, zone=zone)
+    window = plan.release_window
+    for i, f in enumerate(window.freezes if window else []):
+        start = datetime.combine(f.from_, time())
+        end = datetime.combine(f.to, time())
+        _event(lines, as_of, f"{plan.id}.freeze-{i}@plangen", start, end + timedelta(days=1),
+               f"Change freeze ({plan.title})", f.reason or "No changes may be released.")
+    return tuple(lines)
+
+
+def calendar_ics(as_of: date, site: SiteConfig | None, events: Sequence[Sequence[str]]) -> str:
+    """The calendar of every plan's events (`plan_events`) and the site-wide freezes."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//plangen//plangen {__version__}//EN",
              "CALSCALE:GREGORIAN", "X-WR-CALNAME:Release calendar"]
-
-    def event(uid: str, start: datetime, end: datetime, summary: str, description: str, cancelled: bool = False,
-              zone: str | None = None, repeat: str = "") -> None:
-        timed = start.time() != time() or end.time() != time()
-        lines.extend(["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}", _moment("DTSTART", start, zone, timed=timed),
-                      _moment("DTEND", end, zone, timed=timed), *([repeat] if repeat else []),
-                      f"SUMMARY:{_ical_text(summary)}",
-                      f"DESCRIPTION:{_ical_text(description)}", *(["STATUS:CANCELLED"] if cancelled else []),
-                      "END:VEVENT"])
-
-    for p in analysis.plans:
-        plan = p.context.plan
-        zone = plan.release_window.timezone if plan.release_window else None
-        for phase in plan.rollout.phases:
-            t = p.context.times[phase.id]
-            span = task_span(t)  # as the calendar page draws it: no end, one day
-            if span is None:
-                continue
-            d = p.decision.phases[phase.id]
-            said = verdict_word(d) + (": " + "; ".join(b.text for b in d.blockers) if d.blockers else "")
-            open_end = "" if t.end is not None else "; no end date set"
-            never = p.decision.over and d.state in ("next", "later")  # the plan ended before it ran
-            event(f"{plan.id}.{phase.id}@plangen", span[0], span[1], f"{plan.title}: {phase.name}",
-                  f"{phase.kind} phase, {phase.status}{open_end}; {said}", cancelled=never, zone=zone)
-        window = plan.release_window
-        for i, f in enumerate(window.freezes if window else []):
-            start = datetime.combine(f.from_, time())
-            end = datetime.combine(f.to, time())
-            event(f"{plan.id}.freeze-{i}@plangen", start, end + timedelta(days=1),
-                  f"Change freeze ({plan.title})", f.reason or "No changes may be released.")
-    site = analysis.project.site
+    for plan_lines in events:
+        lines.extend(plan_lines)
     for f in site_freezes_of(site):
-        start, end = f.span_from(analysis.as_of) if f.first is None else freeze_span(f.first, f.last)
+        start, end = f.span_from(as_of) if f.first is None else freeze_span(f.first, f.last)
         repeat = "RRULE:FREQ=WEEKLY" if f.weekly else "RRULE:FREQ=YEARLY" if f.first is None else ""
         # A repeating lock keeps its wall-clock times (floating) across daylight-saving changes.
         zone = f.site.timezone if f.site else None
         where = f" Times are in {zone}." if zone and f.weekly else ""
         kind = "Change lock" if f.weekly else "Change freeze"
-        event(f"site.freeze-{f.ref}@plangen", start, end, f"{kind}: {f.reason}",
-              f"Site-wide: no plan may release.{where}", repeat=repeat)
+        _event(lines, as_of, f"site.freeze-{f.ref}@plangen", start, end, f"{kind}: {f.reason}",
+               f"Site-wide: no plan may release.{where}", repeat=repeat)
     lines.append("END:VCALENDAR")
     return "".join(part + "\r\n" for line in lines for part in _fold(line))

@@ -18,24 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from plangen import store
+
 FORMAT = "plangen page cache 1"
-
-
-def digest(*parts: bytes | str) -> str:
-    """A key from several inputs (each length-prefixed, so no two splits collide)."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -62,8 +51,7 @@ def _valid(data: Any, key: str, html: bytes) -> bool:
 class PageCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        # A link in its place could point the writes and the pruning anywhere: not used.
-        self.usable = not folder.is_symlink() and not (folder.exists() and not folder.is_dir())
+        self.usable = store.usable(folder)
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         return self.folder / f"{key}.html", self.folder / f"{key}.json"
@@ -89,28 +77,12 @@ class PageCache:
         data = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(built.html).hexdigest(),
                 "search": built.search, "anchors": built.anchors, "links": built.links,
                 "warnings": built.warnings}
-        html_path, meta_path = self._paths(key)
         try:
-            if not self.folder.is_dir():
-                self.folder.mkdir(parents=True)
-                (self.folder / ".gitignore").write_text("# plangen's page cache: never commit it\n*\n", encoding="utf-8")
-            for path, blob in ((html_path, built.html), (meta_path, json.dumps(data).encode("utf-8"))):
-                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                os.replace(tmp, path)  # readers see a whole file or none
+            store.write(self.folder, f"{key}.html", built.html)
+            store.write(self.folder, f"{key}.json", json.dumps(data).encode("utf-8"))
         except OSError:
             pass
 
     def prune(self, used: set[str]) -> None:
         """Remove every entry but `used` (and anything that is not an entry)."""
-        if not self.usable or not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            elif path.name != ".gitignore" and (path.stem not in used or path.suffix not in (".html", ".json")):
-                try:
-                    path.unlink()
-                except OSError:
-                    pass
+        store.prune(self.folder, {f"{key}{suffix}" for key in used for suffix in (".html", ".json")})

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,7 +16,9 @@ from typing import Any
 from markupsafe import Markup
 
 from plangen.errors import PlangenError
-from plangen.site.cache import Built, PageCache, digest
+from plangen import store
+from plangen.site.cache import Built, PageCache
+from plangen.store import digest
 from plangen.workers import balanced, cores, fork_map, share_done
 
 
@@ -124,17 +125,6 @@ def _captured(log: logging.Logger) -> Iterator[_Collect]:
         log.handlers, log.propagate = saved, propagate
 
 
-def _versions() -> str:
-    """Python's version, plangen's, and every installed distribution's: any
-    of them (a Markdown extension, Jinja, the theme) may change the HTML."""
-    from importlib.metadata import distributions
-
-    from plangen import __version__
-
-    installed = sorted(f"{d.metadata['Name']}={d.version}" for d in distributions())
-    return " ".join([sys.version, f"plangen={__version__}", *installed])
-
-
 def _build(config: Any, collect: _Collect, cache: PageCache | None,
            progress: Callable[[str, int, int], None] | None) -> None:
     """MkDocs' build, in MkDocs' order of events, with the per-page work
@@ -175,11 +165,12 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         mk._build_extra_template(template, files, config, nav)
 
     search = next((p.search_index for p in config.plugins.values() if hasattr(p, "search_index")), None)
-    common = digest(_versions(), _without_nav(Path(config.config_file_path).read_text(encoding="utf-8")),
+    common = digest(store.versions(), _without_nav(Path(config.config_file_path).read_text(encoding="utf-8")),
                     _theme_files(config), *(f.src_uri for f in files))
     pruned = "navigation.prune" in config.theme["features"] and not _UNPRUNED & set(config.theme["features"])
     whole = "" if pruned else _nav_key(nav, None)
-    keys = [digest(common, f.src_uri, f.content_string, _nav_key(nav, f.page) if pruned else whole)
+    held = _sections(nav)
+    keys = [digest(common, f.src_uri, f.content_string, _nav_key(nav, f.page, held) if pruned else whole)
             for f in doc_files]
     built: dict[int, Built] = {}
     todo = []
@@ -206,8 +197,8 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
                     progress("building pages", len(built) + share_done(n, len(chunk), len(todo)), total)
         return out
 
-    parts = min(cores(), max(1, len(todo) // _PAGES_PER_WORKER))
-    chunks = balanced(todo, parts, cost=lambda i: len(doc_files[i].page.markdown))  # time grows with the text
+    text = sum(len(doc_files[i].page.markdown) for i in todo)  # time grows with the text
+    chunks = balanced(todo, min(cores(), max(1, text // _TEXT_PER_WORKER)), cost=lambda i: len(doc_files[i].page.markdown))
     results = fork_map(lambda chunk: work(chunk, chunk is chunks[0]), chunks) if chunks else []
     for i, result in (pair for part in results for pair in part):
         if isinstance(result, str):
@@ -233,7 +224,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         cache.prune(set(keys))
 
 
-_PAGES_PER_WORKER = 40  # below this, a fork costs more than it saves
+_TEXT_PER_WORKER = 400_000  # characters of Markdown (some 40 plan pages): below this, a fork costs more than it saves
 
 
 def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, search: Any, page: Any,
@@ -267,7 +258,24 @@ def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, sear
 _UNPRUNED = {"navigation.tabs", "navigation.sections", "navigation.expand"}
 
 
-def _nav_key(nav: Any, page: Any) -> str:
+def _sections(nav: Any) -> dict[int, set[int]]:
+    """Each section (by id()) and the items somewhere under it, found once for all pages."""
+    held: dict[int, set[int]] = {}
+
+    def visit(section: Any) -> set[int]:
+        inside: set[int] = set()
+        for child in section.children:
+            inside |= visit(child) if child.children else {id(child)}
+        held[id(section)] = inside
+        return inside
+
+    for item in nav.items:
+        if item.children:
+            visit(item)
+    return held
+
+
+def _nav_key(nav: Any, page: Any, held: dict[int, set[int]] | None = None) -> str:
     """The nav as `page` shows it. With navigation.prune, Material draws
     every item of the top level and of each section on the way to the page,
     and any other section as its title and a link to its first page; so an
@@ -280,8 +288,10 @@ def _nav_key(nav: Any, page: Any) -> str:
             item = item.children[0]
         return getattr(item, "url", "")
 
+    held = held if held is not None else _sections(nav)
+
     def holds(section: Any) -> bool:
-        return page is None or any(child is page or (child.children and holds(child)) for child in section.children)
+        return page is None or id(page) in held[id(section)]
 
     def walk(items: Any, depth: int) -> None:
         for n, item in enumerate(items):

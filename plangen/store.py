@@ -1,0 +1,71 @@
+"""What both of plangen's caches share: keys, the versions every key holds,
+and writing an entry so that a reader sees a whole file or none.
+
+Caches hold JSON (and HTML), never pickle: an entry is data, checked when
+read, and a damaged one is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+IGNORE = "# plangen's cache: never commit it\n*\n"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A key from several inputs (each length-prefixed, so no two splits collide)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def versions() -> str:
+    """Python's version, plangen's, and every installed distribution's: any
+    of them (a Markdown extension, Jinja, the theme) may change the output."""
+    from importlib.metadata import distributions
+
+    from plangen import __version__
+
+    installed = sorted(f"{d.metadata['Name']}={d.version}" for d in distributions())
+    return " ".join([sys.version, f"plangen={__version__}", *installed])
+
+
+def usable(folder: Path) -> bool:
+    """A link in the cache's place could point the writes and the pruning anywhere: not used."""
+    return not folder.is_symlink() and not (folder.exists() and not folder.is_dir())
+
+
+def write(folder: Path, name: str, blob: bytes) -> None:
+    """Write one entry (the folder made, and told to git, on first use)."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True)
+        (folder / ".gitignore").write_text(IGNORE, encoding="utf-8")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(blob)
+    os.replace(tmp, folder / name)  # readers see a whole file or none
+
+
+def prune(folder: Path, keep: set[str]) -> None:
+    """Remove every file of `folder` not named in `keep` (and any folder in it)."""
+    import shutil
+
+    if not usable(folder) or not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name != ".gitignore" and path.name not in keep:
+            try:
+                path.unlink()
+            except OSError:
+                pass
