@@ -196,7 +196,7 @@ def diff(base: str, head: str | None, site_config: Path | None, fmt: str, as_of:
 @click.option("--offline", is_flag=True, help="A site that works from file:// (search included), e.g. on a share.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or status lines; problems are still printed.")
 @click.option("--no-cache", is_flag=True,
-              help="Build every page anew, and neither read nor write the page cache beside --out.")
+              help="Read every plan and build every page anew; neither read nor write the cache beside --out.")
 def build(paths: tuple[Path, ...], site_config: Path | None, out: Path, strict: bool, as_of: Any,
           offline: bool, quiet: bool, no_cache: bool) -> None:
     """Build the plan site with MkDocs + Material into --out.
@@ -205,9 +205,10 @@ def build(paths: tuple[Path, ...], site_config: Path | None, out: Path, strict: 
     written and the previous site stays as it was. The site needs no
     internet: Mermaid ships inside the package, and no page loads a CDN.
     Progress shows as bars on a terminal, as a line per quarter in logs.
-    Built pages are kept in a cache beside --out (.OUT.plangen-cache), so a
-    rebuild converts only the pages that changed; the site is the same, byte
-    for byte, as a build without it.
+    Each plan's share of the site and the built pages are kept in a cache
+    beside --out (.OUT.plangen-cache), so a rebuild reads only the plans and
+    converts only the pages that changed; the site is the same, byte for
+    byte, as a build without it.
 
     \b
     Examples:
@@ -252,8 +253,9 @@ def render(paths: tuple[Path, ...], site_config: Path | None, out: Path, as_of: 
 def serve(paths: tuple[Path, ...], site_config: Path | None, host: str, port: int, as_of: Any, quiet: bool) -> None:
     """Serve the site locally and rebuild it when a plan, template or the site config changes.
 
-    Each rebuild converts only the pages that changed (the page cache lives
-    in the server's temporary folder); progress shows as for `build`.
+    Each rebuild reads only the plans and converts only the pages that
+    changed (the cache lives in the server's temporary folder); progress
+    shows as for `build`.
     """
     from plangen.commands import serve as command
 

@@ -15,7 +15,6 @@ type, and its errors point back through the position map.
 from __future__ import annotations
 
 import hashlib
-
 import re
 import unicodedata
 from dataclasses import dataclass, field

@@ -7,12 +7,11 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-from plangen import store
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
 from plangen.commands.report import Progress, emit, say
 from plangen.errors import PlangenError, plural
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
-from plangen.site import engine
+from plangen.site import engine, store
 from plangen.site.writer import cache_folder, check_output, publish, staging, write_tree
 
 
@@ -48,9 +47,9 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
         check_output(out, protected=protected(), inside=sources(paths, site_config))
     progress = Progress(quiet=quiet)
     progress.say("plangen: reading and checking plans...")
-    kept = cache_folder(out) if cache and store.usable(cache_folder(out)) else None  # the cache folder
+    cache_dir = cache_folder(out) if cache and store.usable(cache_folder(out)) else None
     result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict, progress=progress,
-                      cache=kept / "plans" if kept else None)
+                      cache=cache_dir / "plans" if cache_dir else None)
     if not isinstance(result, Generated):
         progress.close()
         emit(result, "text")
@@ -66,7 +65,7 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
         reused = f" ({unchanged} kept from the last build)" if unchanged else ""
         progress.say(f"plangen: building {plural(result.plans, 'plan')}{reused} with MkDocs...")
         warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch,
-                                progress=progress, cache=kept / "pages" if kept else None)
+                                progress=progress, cache=cache_dir / "pages" if cache_dir else None)
         progress.close()
         for message in warnings:
             say(f"mkdocs: {message}")

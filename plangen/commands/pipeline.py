@@ -9,20 +9,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from plangen.analysis.analyse import Analysis, PlanAnalysis, analyse
+from plangen.analysis.analyse import Analysis, analyse
 from plangen.analysis.dates import build_date
 from plangen.errors import Finding, PlangenError
 from plangen.model.base import MAX_DAY, MIN_DAY
-from plangen.project import DEFAULT_SITE_CONFIG, Project, display_name, load_project, locate
+from plangen.project import DEFAULT_SITE_CONFIG, display_name, load_project, locate
 from plangen.render.env import make_env
 from plangen.render.exports import calendar_ics, plan_entry, plan_events, plans_json, schema_json
 from plangen.render.pages import render_pages
 from plangen.resources import builtin
 from plangen.site.config import OVERRIDES, OWN, VENDOR, dump, load_yaml, markdown_extensions, mkdocs_config
 from plangen.site.vendor import vendor_files
-from plangen.render.records import Record, Records, file_digest
-from plangen.views.base import plan_path, runbook_path
-from plangen.views.parts import PlanPart
+from plangen.site.records import Records
 from plangen.views.site import plan_pages, site_views
 
 USER_TEMPLATES = Path("templates")
@@ -53,7 +51,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     """Everything a build writes, or the findings that stop it. Without
     `assets`, the static files (stylesheets, Mermaid) are left out. With a
     `cache` folder, each plan's share of the site is kept there, and a plan
-    whose share is kept is not read again (see render/records.py)."""
+    whose share is kept is not read again (see site/records.py)."""
     day = judge_day(as_of)
     templates = templates or USER_TEMPLATES
     plan_files, site_path = locate(paths, site_config)
@@ -62,7 +60,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     user_yml = user_dir / "mkdocs.yml"
     records = Records(cache, site=site_path, templates=templates, mkdocs_yml=user_yml,
                       settings=f"as of {day}; offline {offline}; assets {assets}")
-    digests, held = _held(records, plan_files)
+    held = records.held(plan_files)
     project = load_project(paths, site_config, progress, unread={name: r.part.id for name, r in held.items()})
     if not project.ok and project.kept:  # every plan read, so that each error is told as without a cache
         project = load_project(paths, site_config, progress)
@@ -99,15 +97,11 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         "schema.json": extras["schema.json"],
         "calendar.ics": calendar_ics(day, site, [events[n] if n in fresh else kept[n].events for n in order]),
     }
-    pages_md = dict(rendered)
-    for record in kept.values():
-        pages_md.update(record.pages)
-    if records.folder is not None:
-        _keep(records, fresh, project, kept, digests, rendered, entries, events)
+    records.keep(fresh, kept, warnings, rendered, entries, events)
 
     files: dict[str, bytes | str] = {"mkdocs.yml": dump(config)}
-    files.update({f"docs/{page.path}": pages_md[page.path] for page in views.pages})
-    files.update({f"docs/{path}": pages_md[path] for record in kept.values() for path, _ in record.pages})
+    files.update({f"docs/{path}": text for path, text in rendered.items()})
+    files.update({f"docs/{path}": text for record in kept.values() for path, text in record.pages})
     for asset in sorted((base_dir / "assets").iterdir()) if assets else []:
         files[f"docs/{OWN}/{asset.name}"] = asset.read_bytes()
     for override in sorted((base_dir / OVERRIDES).iterdir()):
@@ -118,41 +112,3 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     # The downloads live in docs/ so that MkDocs copies them and checks the links to them.
     files.update({f"docs/{name}": text for name, text in exports.items()})
     return Generated(analysis, files, exports, len(order), warnings)
-
-
-def _held(records: Records, plan_files: list[tuple[Path, str]]) -> tuple[dict[str, str], dict[str, Record]]:
-    """Each plan file's digest, and the records still good: found by their
-    file's key, and every plan they read unchanged."""
-    if records.folder is None:
-        return {}, {}
-    digests, found = {}, {}
-    for path, group in plan_files:
-        if path.is_symlink():
-            continue  # refused when read, never read through
-        name = display_name(path)
-        try:
-            digests[name] = file_digest(path.read_bytes())
-        except OSError:
-            continue
-        record = records.get(records.key(name, group, digests[name]))
-        if record is not None:
-            found[name] = record
-    unchanged = {(record.part.id, digests[name]) for name, record in found.items()}
-    return digests, {name: r for name, r in found.items() if all(read in unchanged for read in r.reads)}
-
-
-def _keep(records: Records, fresh: dict[str, tuple[PlanAnalysis, PlanPart]], project: Project,
-          kept: dict[str, Record], digests: dict[str, str], rendered: dict[str, str],
-          entries: dict[str, str], events: dict[str, tuple[str, ...]]) -> None:
-    """Keep each plan read's share of the site for the next build."""
-    digest_of = {p.context.plan.id: p.loaded.doc.sha256 for p, _ in fresh.values()}
-    digest_of.update({r.part.id: digests[name] for name, r in kept.items()})
-    for name, (p, part) in fresh.items():
-        plan = p.context.plan
-        read = sorted({d.plan for d in plan.dependencies if d.plan} | {r.plan for r in plan.relations})
-        paths = (plan_path(plan.id), runbook_path(plan.id))
-        record = Record(part, tuple((ident, digest_of.get(ident, "")) for ident in read),
-                        tuple(f for f in project.findings if f.file == name), p.findings,
-                        tuple((path, rendered[path]) for path in paths), entries[name], events[name])
-        records.put(records.key(name, p.loaded.group, p.loaded.doc.sha256), record)
-    records.prune()

@@ -2,9 +2,9 @@
 or the site config changes.
 
 Each rebuild is a whole build (render, then MkDocs) into a staging folder,
-where MkDocs converts only the pages that changed (the page cache); only a
-build that succeeds replaces the files being served, so a broken plan
-or MkDocs setting leaves the last good site up. The server's temporary
+which reads only the plans and converts only the pages that changed (the
+cache); only a build that succeeds replaces the files being served, so a
+broken plan or MkDocs setting leaves the last good site up. The server's temporary
 folder is removed on exit, also on SIGTERM.
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from typing import Any
 from collections.abc import Callable, Mapping, Sequence
 
 from jinja2 import TemplateError
@@ -19,22 +20,22 @@ PAGES_PER_WORKER = 200  # below this, a fork costs more than it saves
 
 def render_pages(views: SiteViews, env: SandboxedEnvironment,
                  progress: Callable[[str, int, int], None] | None = None,
-                 extra: Mapping[str, Callable[[], str]] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+                 extra: Mapping[str, Callable[[], Any]] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """Every page of the site as Markdown, keyed by its docs-relative path,
-    in the order of `views.pages`, and each `extra` text (the downloads),
-    made at the same time. Shared over the cores in a mixed order (a
+    in the order of `views.pages`, and each `extra` result (the downloads'
+    parts), made at the same time. Shared over the cores in a mixed order (a
     folder's pages, or the pages across plans, cost more than others); a
     page's view is made where it is rendered when it has a `_make`."""
     pages = views.pages
     extra = extra or {}
     tasks: list[Page | str] = [*sorted(pages, key=lambda page: zlib.crc32(page.path.encode("utf-8"))), *extra]
-    # An extra (plans.json of every plan) costs about as much as a quarter of the pages.
+    # An extra (the plans.json entries of every plan) costs about as much as a quarter of the pages.
     cost = max(1, len(pages) // (4 * max(1, len(extra))))
     chunks = balanced(tasks, min(cores(), max(1, len(pages) // PAGES_PER_WORKER)),
                       cost=lambda task: cost if isinstance(task, str) else 1)
 
-    def render(chunk: Sequence[Page | str]) -> dict[str, str]:
-        out = {}
+    def render(chunk: Sequence[Page | str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         share = sum(1 for task in chunk if not isinstance(task, str))
         done = 0
         for task in chunk:

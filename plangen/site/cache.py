@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from plangen import store
+from plangen.site import store
 
 FORMAT = "plangen page cache 1"
 

@@ -16,9 +16,8 @@ from typing import Any
 from markupsafe import Markup
 
 from plangen.errors import PlangenError
-from plangen import store
+from plangen.site import store
 from plangen.site.cache import Built, PageCache
-from plangen.store import digest
 from plangen.workers import balanced, cores, fork_map, share_done
 
 
@@ -165,12 +164,12 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         mk._build_extra_template(template, files, config, nav)
 
     search = next((p.search_index for p in config.plugins.values() if hasattr(p, "search_index")), None)
-    common = digest(store.versions(), _without_nav(Path(config.config_file_path).read_text(encoding="utf-8")),
+    common = store.digest(store.versions(), _without_nav(Path(config.config_file_path).read_text(encoding="utf-8")),
                     _theme_files(config), *(f.src_uri for f in files))
     pruned = "navigation.prune" in config.theme["features"] and not _UNPRUNED & set(config.theme["features"])
     whole = "" if pruned else _nav_key(nav, None)
     held = _sections(nav)
-    keys = [digest(common, f.src_uri, f.content_string, _nav_key(nav, f.page, held) if pruned else whole)
+    keys = [store.digest(common, f.src_uri, f.content_string, _nav_key(nav, f.page, held) if pruned else whole)
             for f in doc_files]
     built: dict[int, Built] = {}
     todo = []
@@ -309,7 +308,7 @@ def _nav_key(nav: Any, page: Any, held: dict[int, set[int]] | None = None) -> st
     if page is not None:
         for near in (page.previous_page, page.next_page):
             parts.append(f"{near.title} {near.url}" if near else "-")
-    return digest(*parts)
+    return store.digest(*parts)
 
 
 def _without_nav(text: str) -> str:
@@ -330,7 +329,7 @@ def _theme_files(config: Any) -> str:
     if not folder:
         return ""
     root = Path(folder)
-    return digest(*(f"{p.relative_to(root)}\0".encode() + p.read_bytes()
+    return store.digest(*(f"{p.relative_to(root)}\0".encode() + p.read_bytes()
                     for p in sorted(root.rglob("*")) if p.is_file()))
 
 

@@ -63,7 +63,7 @@ def write_tree(root: Path, files: Mapping[str, bytes | str]) -> None:
 
 
 STAGE = ".plangen-"  # ".site.plangen-XXXX": a build in progress beside `site`
-CACHE = f"{STAGE}cache"  # ".site.plangen-cache": built pages, kept for the next build
+CACHE = f"{STAGE}cache"  # ".site.plangen-cache": plans' shares and built pages, kept for the next build
 
 
 def cache_folder(out: Path) -> Path:

@@ -15,6 +15,8 @@ foreign one is a miss. Like the page cache, trusted as much as the site.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +24,12 @@ from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from plangen import store
+from plangen.analysis.analyse import PlanAnalysis
 from plangen.errors import Finding
+from plangen.project import display_name
 from plangen.resources import builtin
+from plangen.site import store
+from plangen.views.base import plan_path, runbook_path
 from plangen.views.parts import PlanPart
 
 FORMAT = "plangen plan record 1"
@@ -49,10 +54,6 @@ class _Entry:
 
 
 _ENTRY = TypeAdapter(_Entry)
-
-
-def file_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -85,9 +86,53 @@ class Records:
             mkdocs_yml.read_bytes() if mkdocs_yml is not None and mkdocs_yml.is_file() else b"",
         ) if self.folder is not None else ""
         self.used: set[str] = set()
+        self._digests: dict[str, str] = {}  # file -> digest of the bytes a kept record was made from
 
     def key(self, file: str, group: str, digest: str) -> str:
         return store.digest(self.common, file, group, digest)
+
+    def held(self, plan_files: Sequence[tuple[Path, str]]) -> dict[str, Record]:
+        """The records still good, by file: found by their file's key, and
+        every plan they read unchanged."""
+        if self.folder is None:
+            return {}
+        found = {}
+        for path, group in plan_files:
+            if path.is_symlink():
+                continue  # refused when read, never read through
+            name = display_name(path)
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                continue
+            record = self.get(self.key(name, group, digest))
+            if record is not None:
+                found[name] = record
+                self._digests[name] = digest
+        unchanged = {(record.part.id, self._digests[name]) for name, record in found.items()}
+        return {name: r for name, r in found.items() if all(read in unchanged for read in r.reads)}
+
+    def keep(self, fresh: Mapping[str, tuple[PlanAnalysis, PlanPart]], kept: Mapping[str, Record],
+             warnings: Sequence[Finding], rendered: Mapping[str, str], entries: Mapping[str, str],
+             events: Mapping[str, tuple[str, ...]]) -> None:
+        """Keep the share of each plan read (by file) for the next build, and
+        drop the records this build did not use."""
+        if self.folder is None:
+            return
+        digest_of = {p.context.plan.id: p.loaded.doc.sha256 for p, _ in fresh.values()}
+        digest_of.update({r.part.id: self._digests[name] for name, r in kept.items()})
+        by_file: dict[str, list[Finding]] = defaultdict(list)
+        for finding in warnings:
+            by_file[finding.file].append(finding)
+        for name, (p, part) in fresh.items():
+            plan = p.context.plan
+            reads = sorted({d.plan for d in plan.dependencies if d.plan} | {r.plan for r in plan.relations})
+            record = Record(part, tuple((ident, digest_of.get(ident, "")) for ident in reads), tuple(by_file[name]),
+                            p.findings, tuple((path, rendered[path]) for path in (plan_path(plan.id), runbook_path(plan.id))),
+                            entries[name], events[name])
+            # Keyed by the bytes this build parsed: a file edited meanwhile gets a new key next time.
+            self.put(self.key(name, p.loaded.group, p.loaded.doc.sha256), record)
+        self.prune()
 
     def get(self, key: str) -> Record | None:
         if self.folder is None:

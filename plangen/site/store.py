@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 import tempfile
 from functools import lru_cache
@@ -46,8 +47,8 @@ def usable(folder: Path) -> bool:
 
 def write(folder: Path, name: str, blob: bytes) -> None:
     """Write one entry (the folder made, and told to git, on first use)."""
-    if not folder.is_dir():
-        folder.mkdir(parents=True)
+    if not (folder / ".gitignore").is_file():  # workers may get here at once: no error if another made it
+        folder.mkdir(parents=True, exist_ok=True)
         (folder / ".gitignore").write_text(IGNORE, encoding="utf-8")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     with os.fdopen(fd, "wb") as handle:
@@ -57,8 +58,6 @@ def write(folder: Path, name: str, blob: bytes) -> None:
 
 def prune(folder: Path, keep: set[str]) -> None:
     """Remove every file of `folder` not named in `keep` (and any folder in it)."""
-    import shutil
-
     if not usable(folder) or not folder.is_dir():
         return
     for path in folder.iterdir():
