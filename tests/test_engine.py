@@ -91,6 +91,10 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(projec
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
     assert not (work / ".clean.plangen-cache").exists()
     assert differences(out, work / "clean") == []
+    # Kept pages are linked from the cache, readable as the pages MkDocs writes.
+    modes = {root: {p.relative_to(root): p.stat().st_mode for p in root.rglob("*.html")} for root in (out, work / "clean")}
+    assert modes[out] == modes[work / "clean"]
+    assert any(p.stat().st_nlink > 1 for p in out.rglob("*.html"))
     assert "Edited after review" in (out / "plans" / "checkout-canary" / "index.html").read_text(encoding="utf-8")
 
     # The checkout canary waits on a phase of the cluster upgrade: when that

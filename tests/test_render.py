@@ -140,7 +140,7 @@ def test_a_big_folder_is_split_into_sidebar_sections(tmp_path: Path) -> None:
     source = (project / "plans" / "support" / "reply-drafts-model-swap.yaml").read_text(encoding="utf-8")
     for i in range(45):
         (project / "plans" / "support" / f"copy-{i:02d}.yaml").write_text(
-            re.sub(r"(?m)^title: .*$", f"title: Copy {i:02d} of the reply drafts swap", source, 1), encoding="utf-8")
+            re.sub(r"(?m)^title: .*$", f"title: Copy {44 - i:02d} of the reply drafts swap", source, 1), encoding="utf-8")
     assert plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project).returncode == 0
 
     class Loader(yaml.SafeLoader):  # mkdocs.yml names a Python function for Mermaid fences
@@ -155,6 +155,9 @@ def test_a_big_folder_is_split_into_sidebar_sections(tmp_path: Path) -> None:
     assert [len(s) for s in sections] == [20, 20, 6]
     pages = [list(e.values())[0] for s in sections for e in s]
     assert all(p.startswith("plans/") and p.endswith("/index.md") and "runbook" not in p for p in pages)
-    names = [list(s)[0] for s in support]
-    assert names[0].startswith("Copy 00 of") and " – Copy 19 of" in names[0]
+    # In the order of the ids, named by them: editing a title moves nothing (the titles run the other way).
+    assert pages[:3] == ["plans/copy-00/index.md", "plans/copy-01/index.md", "plans/copy-02/index.md"]
+    assert list(sections[0][0]) == ["Copy 44 of the reply drafts swap"]
+    assert [list(s)[0] for s in support] == ["copy-00 – copy-19", "copy-20 – copy-39",
+                                            "copy-40 – reply-drafts-model-swap"]
     assert "/plans/*/runbook.md" in config["not_in_nav"].splitlines()

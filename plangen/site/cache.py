@@ -10,7 +10,9 @@ the data): a corrupt, truncated or foreign entry is a miss and is rebuilt.
 The digest guards against damage, not against forgery: whoever can write the
 cache can write the site, so it is trusted as much as the site folder and
 must never be restored from an untrusted source (a cache a pull request's
-job could write). After a build, entries it did not use are removed, so the
+job could write). A page taken from here is a hard link to its entry (on
+this kind of disk, writing a file's data costs thirty times as much as
+linking it); entries are replaced by renaming, never written in place. After a build, entries it did not use are removed, so the
 cache holds one site's pages.
 """
 
@@ -68,6 +70,10 @@ class PageCache:
         if not _valid(data, key, html):
             return None
         return Built(html, data["search"], data["anchors"], data["links"], data["warnings"])
+
+    def place(self, key: str, built: Built, dest: Path) -> None:
+        """Put a page got from here at `dest` in the site (its folder exists)."""
+        store.place(self._paths(key)[0], dest, built.html)
 
     def put(self, key: str, built: Built) -> None:
         """Write an entry; a cache that cannot be written is no error (the

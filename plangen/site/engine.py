@@ -173,13 +173,18 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
             for f in doc_files]
     built: dict[int, Built] = {}
     todo = []
+    made: set[str] = set()
     for i, file in enumerate(doc_files):
         hit = cache.get(keys[i]) if cache else None
-        if hit is None:
+        if cache is None or hit is None:
             todo.append(i)
             continue
         if hit.html:  # MkDocs writes no file for a page that renders empty
-            utils.write_file(hit.html, file.abs_dest_path)
+            folder = os.path.dirname(file.abs_dest_path)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            cache.place(keys[i], hit, Path(file.abs_dest_path))
         built[i] = hit
     total = len(doc_files)
 

@@ -53,7 +53,25 @@ def write(folder: Path, name: str, blob: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     with os.fdopen(fd, "wb") as handle:
         handle.write(blob)
+        os.fchmod(fd, 0o666 & ~_umask())  # as open() would make it: a page linked into the site must be readable
     os.replace(tmp, folder / name)  # readers see a whole file or none
+
+
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+def place(source: Path, dest: Path, blob: bytes) -> None:
+    """Put an entry's bytes at `dest`: a hard link to the entry when the file
+    system allows one (entries are replaced, never changed in place, so the
+    page stays as it was), else a copy."""
+    try:
+        os.link(source, dest)
+    except OSError:
+        dest.write_bytes(blob)
 
 
 def prune(folder: Path, keep: set[str]) -> None:

@@ -55,9 +55,12 @@ def check_output(out: Path, *, protected: list[Path], inside: list[Path] | None 
 
 def write_tree(root: Path, files: Mapping[str, bytes | str]) -> None:
     """Write files under `root` in a fixed order (deterministic)."""
+    made: set[Path] = set()
     for rel in sorted(files):
         path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:  # once per folder: a thousand plan folders make this count
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         data = files[rel]
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 

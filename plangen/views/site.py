@@ -273,22 +273,25 @@ def _group_title(group: str) -> str:
 SECTION = 20  # plans per sidebar section
 
 
-def _sections(items: list[NavItem]) -> list[NavItem]:
-    """A long list of plans in sections of SECTION, named by their first and
-    last titles: a page renders only its own section's entries, so a page's
-    size does not grow with the number of plans in its folder."""
+def _sections(items: list[tuple[str, NavItem]]) -> list[NavItem]:
+    """A long list of plans (id, entry) in sections of SECTION, named by
+    their first and last ids: a page renders only its own section's entries,
+    so a page's size does not grow with the number of plans in its folder."""
     if len(items) <= SECTION:
-        return items
+        return [item for _, item in items]
     chunks = [items[i:i + SECTION] for i in range(0, len(items), SECTION)]
-    return [NavItem(f"{short(c[0].title, 24)} – {short(c[-1].title, 24)}", children=tuple(c)) for c in chunks]
+    return [NavItem(f"{short(c[0][0], 24)} – {short(c[-1][0], 24)}", children=tuple(item for _, item in c))
+            for c in chunks]
 
 
 def navigation(parts: Sequence[PlanPart]) -> tuple[NavItem, ...]:
     """One entry per plan (its runbook is linked from the plan page and the
-    Runbooks index), in sections by folder."""
-    groups: dict[str, list[NavItem]] = defaultdict(list)
-    for part in sorted(parts, key=lambda part: part.title.lower()):
-        groups[part.group].append(NavItem(short(part.title), plan_path(part.id)))
+    Runbooks index), in sections by folder, in the order of their ids: ids
+    stay put when a title is edited, so the edit changes the sidebar of its
+    own section only, not where every other page's links point."""
+    groups: dict[str, list[tuple[str, NavItem]]] = defaultdict(list)
+    for part in sorted(parts, key=lambda part: part.id):
+        groups[part.group].append((part.id, NavItem(short(part.title), plan_path(part.id))))
     plan_items = _sections(groups.pop("", []))
     plan_items += [NavItem(_group_title(g), children=tuple(_sections(items))) for g, items in sorted(groups.items())]
     return (
