@@ -1,0 +1,285 @@
+"""Conflicts between plans: phases of different plans that run at the same
+time and lean on the same release-critical dependency, system or person,
+and approvers with more decisions due in one week than the site allows.
+
+Each plan is reduced to its footprint (which phases run when, what each
+needs, which approvals are due in which week, with their places in the
+file), so that the check needs no plan text: a build can keep a plan's
+footprint with the rest of its share and never read the plan again.
+
+Time: for each shared thing the phases that use it are sorted once, split
+into runs that overlap in time, and each phase counts the phases of other
+plans it overlaps by binary search; so n log n in the number of phases,
+plus at most `EXAMPLES` phases named per finding.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from plangen.analysis.context import PlanContext
+from plangen.errors import FieldPath
+from plangen.model.plan import Dependency
+
+KINDS = ("dependency", "system", "person")
+RULE = {"dependency": "conflict-dependency", "system": "conflict-system", "person": "conflict-person"}
+APPROVER_LOAD = "approver-load"
+EXAMPLES = 3  # phases of other plans named in one finding; the rest are counted
+RUNNING = ("planned", "active", "paused")  # phase states that still hold what they need
+OVER = ("rolled-back", "complete", "retired")  # plan states that no longer run anything
+
+
+@dataclass(frozen=True)
+class Use:
+    """Something a phase leans on: a release-critical dependency, a system, a person."""
+
+    kind: str  # one of KINDS
+    key: str  # the same key in two plans means the same thing
+    label: str  # how to name it
+
+
+@dataclass(frozen=True)
+class Window:
+    """One phase that runs or will run, its days (inclusive) and what it needs."""
+
+    phase: str
+    name: str
+    first: date
+    last: date
+    path: FieldPath
+    line: int
+    col: int
+    uses: tuple[Use, ...]
+
+
+@dataclass(frozen=True)
+class Due:
+    """A pending approval and the week (its Monday) it is due in."""
+
+    approval: str
+    name: str
+    approver: str
+    week: date
+    path: FieldPath
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Footprint:
+    plan: str
+    title: str
+    file: str
+    windows: tuple[Window, ...]
+    due: tuple[Due, ...]
+
+
+@dataclass(frozen=True)
+class Member:
+    """A phase of a plan, as a conflict names it."""
+
+    plan: str
+    title: str
+    phase: str
+    name: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """One phase of one plan, and the phases of other plans it overlaps that
+    lean on the same thing (the first EXAMPLES of them; `count` in all)."""
+
+    use: Use
+    plan: str
+    file: str
+    window: Window
+    others: tuple[Member, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One shared thing and the phases of several plans that use it at
+    overlapping times (each overlaps at least one other plan's phase)."""
+
+    use: Use
+    first: date
+    last: date
+    members: tuple[Member, ...]
+
+
+@dataclass(frozen=True)
+class Load:
+    """An approver with more approvals due in one week than the limit."""
+
+    approver: str
+    week: date
+    limit: int
+    members: tuple[tuple[Footprint, Due], ...]
+
+
+@dataclass(frozen=True)
+class Conflicts:
+    conflicts: tuple[Conflict, ...]  # for the conflicts page: each once
+    overlaps: tuple[Overlap, ...]  # for each plan: its phases' part in them
+    loads: tuple[Load, ...]
+
+
+def key_of(text: str) -> str:
+    """Names written by different teams: case and spacing do not matter."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def find(footprints: Sequence[Footprint], approvals_per_week: int | None = None) -> Conflicts:
+    """Every conflict between the plans, in a fixed order."""
+    uses: dict[tuple[str, str], list[tuple[Footprint, Window]]] = defaultdict(list)
+    labels: dict[tuple[str, str], Use] = {}
+    for fp in footprints:
+        for window in fp.windows:
+            for use in window.uses:
+                uses[use.kind, use.key].append((fp, window))
+                labels.setdefault((use.kind, use.key), use)
+    conflicts: list[Conflict] = []
+    overlaps: list[Overlap] = []
+    for thing in sorted(uses):
+        if len({fp.plan for fp, _ in uses[thing]}) < 2:
+            continue
+        for run in _runs(uses[thing]):
+            found = _overlaps(labels[thing], run)
+            if found:
+                overlaps += found
+                members = {(o.plan, o.window.phase): _member(o.plan, _title(run, o.plan), o.window) for o in found}
+                ordered = sorted(members.values(), key=lambda m: (m.first, m.last, m.plan, m.phase))
+                conflicts.append(Conflict(labels[thing], min(m.first for m in ordered),
+                                          max(m.last for m in ordered), tuple(ordered)))
+    return Conflicts(tuple(conflicts), tuple(overlaps), tuple(_loads(footprints, approvals_per_week)))
+
+
+def _member(plan: str, title: str, w: Window) -> Member:
+    return Member(plan, title, w.phase, w.name, w.first, w.last)
+
+
+def _title(run: Sequence[tuple[Footprint, Window]], plan: str) -> str:
+    return next(fp.title for fp, _ in run if fp.plan == plan)
+
+
+def _runs(items: list[tuple[Footprint, Window]]) -> Iterable[list[tuple[Footprint, Window]]]:
+    """The phases in order of their first day, split where no phase before
+    reaches the next one: phases of different runs never overlap."""
+    items = sorted(items, key=lambda item: (item[1].first, item[1].last, item[0].plan, item[1].phase))
+    run: list[tuple[Footprint, Window]] = []
+    reach = date.min
+    for item in items:
+        if run and item[1].first > reach:
+            yield run
+            run = []
+        run.append(item)
+        reach = max(reach, item[1].last) if len(run) > 1 else item[1].last
+    if run:
+        yield run
+
+
+def _overlaps(use: Use, run: list[tuple[Footprint, Window]]) -> list[Overlap]:
+    """For each phase of the run, the phases of other plans whose days meet
+    its days. Counted by binary search (phases that start by its last day,
+    less those that ended before its first day, less its own plan's)."""
+    if len({fp.plan for fp, _ in run}) < 2:
+        return []
+    firsts = [w.first for _, w in run]  # sorted: the run is in order of first days
+    lasts = sorted(w.last for _, w in run)
+    own: dict[str, list[Window]] = defaultdict(list)
+    for fp, w in run:
+        own[fp.plan].append(w)
+    out = []
+    for fp, w in run:
+        meeting = bisect_right(firsts, w.last) - bisect_left(lasts, w.first)
+        count = meeting - sum(1 for x in own[fp.plan] if x.first <= w.last and x.last >= w.first)
+        if count <= 0:
+            continue
+        examples: list[Member] = []
+        for other_fp, other in reversed(run[:bisect_right(firsts, w.last)]):  # nearest starts first
+            if len(examples) == EXAMPLES:
+                break
+            if other_fp.plan != fp.plan and other.last >= w.first:
+                examples.append(_member(other_fp.plan, other_fp.title, other))
+        examples.sort(key=lambda m: (m.first, m.last, m.plan, m.phase))
+        out.append(Overlap(use, fp.plan, fp.file, w, tuple(examples), count))
+    return out
+
+
+def _loads(footprints: Sequence[Footprint], limit: int | None) -> Iterable[Load]:
+    if limit is None:
+        return
+    weeks: dict[tuple[str, date], list[tuple[Footprint, Due]]] = defaultdict(list)
+    for fp in footprints:
+        for due in fp.due:
+            weeks[due.approver, due.week].append((fp, due))
+    for (approver, week), members in sorted(weeks.items()):
+        if len(members) > limit:
+            yield Load(approver, week, limit, tuple(sorted(members, key=lambda m: (m[0].plan, m[1].approval))))
+
+
+def footprint(ctx: PlanContext) -> Footprint:
+    """What a plan brings to the conflict checks: the phases that still run
+    (planned, active or paused, not over before the build date, in a plan
+    that still runs) with what each needs, and its pending approvals by week."""
+    plan, as_of = ctx.plan, ctx.as_of
+    windows: list[Window] = []
+    if plan.status not in OVER:
+        people: set[str] = set()
+        if plan.authority:
+            people.update(ctx.people(plan.authority.rollback))
+        if plan.support:
+            people.update(ctx.people(level.team for level in plan.support.escalation))
+            if plan.support.incident_owner:
+                people.update(ctx.people([plan.support.incident_owner]))
+        shared = [Use("system", key_of(s.name), s.name) for s in (plan.integration.systems if plan.integration else [])]
+        shared += [Use("person", p, _name(ctx, p)) for p in sorted(people)]
+        for i, phase in enumerate(plan.rollout.phases):
+            times = ctx.times.get(phase.id)
+            first, last = (times.first_day, times.last_day) if times else (None, None)
+            if phase.status not in RUNNING or first is None or last is None:
+                continue
+            if last < as_of:
+                if phase.status != "active":
+                    continue  # planned days gone by: the plan's own rules say it slipped
+                last = as_of  # still running past its planned end
+            needs = [Use("dependency", _dependency_key(d), d.name) for d in plan.dependencies
+                     if d.criticality == "release-critical" and (not d.needed_for or phase.id in d.needed_for)]
+            path: FieldPath = ("rollout", "phases", i)
+            line, col = ctx.doc.position(path)
+            windows.append(Window(phase.id, phase.name, first, last, path, line, col,
+                                  tuple(dict.fromkeys(needs + shared))))
+    due: list[Due] = []
+    for i, a in enumerate(plan.approvals):
+        if plan.status in OVER or a.status in ("granted", "not-required") or ctx.decision.history(a.before):
+            continue  # decided (an expired grant is the expiry rule's), or it gated only finished phases
+        starts = sorted(d for d in (ctx.times[pid].first_day for pid in a.before if pid in ctx.times) if d is not None)
+        if starts:
+            path = ("approvals", i)
+            line, col = ctx.doc.position(path)
+            due.append(Due(a.id, a.name, a.approver, week_of(starts[0]), path, line, col))
+    return Footprint(plan.id, plan.title, ctx.doc.file, tuple(windows), tuple(due))
+
+
+def _dependency_key(d: Dependency) -> str:
+    """Another plan's phase is known by its ids; anything else by its name."""
+    if d.plan:
+        return f"plan {d.plan}" + (f" phase {d.phase}" if d.phase else "")
+    return key_of(d.name)
+
+
+def _name(ctx: PlanContext, person: str) -> str:
+    who = ctx.site.people.get(person)
+    return who.name if who else person
