@@ -124,7 +124,7 @@ def test_schema_is_json_schema_with_the_field_docs(run) -> None:
 
 def test_site_schema(run) -> None:
     schema = json.loads(run(["schema", "--site"]).stdout)
-    assert set(schema["properties"]) == {"site", "people", "teams", "roles", "automations", "freezes", "lint"}
+    assert set(schema["properties"]) == {"site", "people", "teams", "roles", "automations", "freezes", "lint", "limits"}
 
 
 def test_a_file_named_twice_is_read_once(run) -> None:

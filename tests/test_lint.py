@@ -27,10 +27,14 @@ def test_examples_show_the_findings_their_authors_intended(run) -> None:
     result = _lint(run, "--format", "json")
     got = sorted((f["file"], f["rule"], f["severity"]) for f in json.loads(result.stdout))
     assert got == [
+        # Sam Kowalski, the one release manager, has rollback authority over the invoice shadow run and
+        # the checkout canary, which overlap on 1 and 2 December: a conflict across plans.
+        ("plans/finance/invoice-risk-review.yaml", "conflict-person", "warning"),
         ("plans/finance/invoice-risk-review.yaml", "unused-waiver", "note"),  # the spec's own waiver
         ("plans/internal/meeting-notes-summariser.yaml", "monitoring-drift", "waived"),
         ("plans/internal/meeting-notes-summariser.yaml", "rollback-authority", "warning"),
         ("plans/internal/meeting-notes-summariser.yaml", "support-readiness", "warning"),
+        *[("plans/platform/checkout-canary.yaml", "conflict-person", "warning")] * 3,  # one per phase
     ]
     assert result.exit_code == 0
 

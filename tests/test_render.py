@@ -161,3 +161,29 @@ def test_a_big_folder_is_split_into_sidebar_sections(tmp_path: Path) -> None:
     assert [list(s)[0] for s in support] == ["copy-00 – copy-19", "copy-20 – copy-39",
                                             "copy-40 – reply-drafts-model-swap"]
     assert "/plans/*/runbook.md" in config["not_in_nav"].splitlines()
+
+
+def test_the_conflicts_page_lists_approvers_over_their_limit_and_phases_in_freezes(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    site = project / "site_config" / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    assert "\nlimits:" not in text and "\nfreezes:\n" in text
+    text = text.replace("\nfreezes:\n", "\nfreezes:\n  - {id: peak, reason: Peak trading, from: 2026-12-07, to: 2026-12-08}\n", 1)
+    site.write_text(text + "limits:\n  approvals_per_week: 1\n", encoding="utf-8")
+    flag = project / "plans" / "platform" / "search-filters-flag.yaml"
+    source = flag.read_text(encoding="utf-8")
+    assert source.count("approver: dpo") == 1
+    flag.write_text(source.replace("approver: dpo", "approver: support-ops-manager"), encoding="utf-8")
+    assert plangen("render", "--as-of", AS_OF, "--out", "out", cwd=project).returncode == 0
+    page = (project / "out" / "docs" / "conflicts.md").read_text(encoding="utf-8")
+    approvers = page.split("## Approvers over their weekly limit", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in approvers.splitlines() if line.startswith("| [")]
+    assert len(rows) == 1 and "<span class=\"pg-nowrap\">2026-12-14</span> | 2 |" in rows[0]
+    assert rows[0].count("search-filters-flag/index.md#approval-") == 2
+    freezes = page.split("## Phases inside the organisation's freezes", 1)[1]
+    rows = [line for line in freezes.splitlines() if line.startswith("| [")]
+    # The three phases that run on 7 or 8 December; the checkout canary is over by the 2nd.
+    assert [re.search(r"\]\(plans/([^)]+)\)", r).group(1) for r in rows] == [
+        "invoice-risk-review/index.md#phase-pilot", "reply-drafts-model-swap/index.md#phase-shadow",
+        "search-filters-flag/index.md#phase-staff"]
+    assert all("the site-wide freeze 'peak', 2026-12-07 to 2026-12-08 (Peak trading)" in r for r in rows)

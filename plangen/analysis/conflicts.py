@@ -18,17 +18,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, timedelta
 
 from plangen.analysis.context import PlanContext
-from plangen.errors import FieldPath
+from plangen.errors import FieldPath, Finding, format_path
 from plangen.model.plan import Dependency
 
 KINDS = ("dependency", "system", "person")
 RULE = {"dependency": "conflict-dependency", "system": "conflict-system", "person": "conflict-person"}
 APPROVER_LOAD = "approver-load"
+RULES = (*RULE.values(), APPROVER_LOAD)
 EXAMPLES = 3  # phases of other plans named in one finding; the rest are counted
 RUNNING = ("planned", "active", "paused")  # phase states that still hold what they need
 OVER = ("rolled-back", "complete", "retired")  # plan states that no longer run anything
@@ -77,6 +79,7 @@ class Footprint:
     file: str
     windows: tuple[Window, ...]
     due: tuple[Due, ...]
+    waivers: tuple[tuple[str, str, str], ...] = ()  # rule, approved by, reason: of the rules below
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,17 @@ class Conflicts:
     overlaps: tuple[Overlap, ...]  # for each plan: its phases' part in them
     loads: tuple[Load, ...]
 
+    @cached_property
+    def by_file(self) -> dict[str, tuple[list[Overlap], list[Load]]]:
+        """Each plan file's overlaps and the loads it has a part in, found once."""
+        out: dict[str, tuple[list[Overlap], list[Load]]] = defaultdict(lambda: ([], []))
+        for o in self.overlaps:
+            out[o.file][0].append(o)
+        for load in self.loads:
+            for file in dict.fromkeys(fp.file for fp, _ in load.members):
+                out[file][1].append(load)
+        return dict(out)
+
 
 def key_of(text: str) -> str:
     """Names written by different teams: case and spacing do not matter."""
@@ -159,7 +173,8 @@ def find(footprints: Sequence[Footprint], approvals_per_week: int | None = None)
             found = _overlaps(labels[thing], run)
             if found:
                 overlaps += found
-                members = {(o.plan, o.window.phase): _member(o.plan, _title(run, o.plan), o.window) for o in found}
+                titles = {fp.plan: fp.title for fp, _ in run}
+                members = {(o.plan, o.window.phase): _member(o.plan, titles[o.plan], o.window) for o in found}
                 ordered = sorted(members.values(), key=lambda m: (m.first, m.last, m.plan, m.phase))
                 conflicts.append(Conflict(labels[thing], min(m.first for m in ordered),
                                           max(m.last for m in ordered), tuple(ordered)))
@@ -168,10 +183,6 @@ def find(footprints: Sequence[Footprint], approvals_per_week: int | None = None)
 
 def _member(plan: str, title: str, w: Window) -> Member:
     return Member(plan, title, w.phase, w.name, w.first, w.last)
-
-
-def _title(run: Sequence[tuple[Footprint, Window]], plan: str) -> str:
-    return next(fp.title for fp, _ in run if fp.plan == plan)
 
 
 def _runs(items: list[tuple[Footprint, Window]]) -> Iterable[list[tuple[Footprint, Window]]]:
@@ -208,9 +219,10 @@ def _overlaps(use: Use, run: list[tuple[Footprint, Window]]) -> list[Overlap]:
         if count <= 0:
             continue
         examples: list[Member] = []
-        for other_fp, other in reversed(run[:bisect_right(firsts, w.last)]):  # nearest starts first
-            if len(examples) == EXAMPLES:
-                break
+        k = bisect_right(firsts, w.last)
+        while k > 0 and len(examples) < min(EXAMPLES, count):  # nearest starts first
+            k -= 1
+            other_fp, other = run[k]
             if other_fp.plan != fp.plan and other.last >= w.first:
                 examples.append(_member(other_fp.plan, other_fp.title, other))
         examples.sort(key=lambda m: (m.first, m.last, m.plan, m.phase))
@@ -237,13 +249,11 @@ def footprint(ctx: PlanContext) -> Footprint:
     plan, as_of = ctx.plan, ctx.as_of
     windows: list[Window] = []
     if plan.status not in OVER:
-        people: set[str] = set()
-        if plan.authority:
-            people.update(ctx.people(plan.authority.rollback))
+        named = [*(plan.authority.rollback if plan.authority else [])]
         if plan.support:
-            people.update(ctx.people(level.team for level in plan.support.escalation))
-            if plan.support.incident_owner:
-                people.update(ctx.people([plan.support.incident_owner]))
+            named += [level.team for level in plan.support.escalation]
+            named += [plan.support.incident_owner] if plan.support.incident_owner else []
+        people = _people(ctx, named)
         shared = [Use("system", key_of(s.name), s.name) for s in (plan.integration.systems if plan.integration else [])]
         shared += [Use("person", p, _name(ctx, p)) for p in sorted(people)]
         for i, phase in enumerate(plan.rollout.phases):
@@ -270,7 +280,8 @@ def footprint(ctx: PlanContext) -> Footprint:
             path = ("approvals", i)
             line, col = ctx.doc.position(path)
             due.append(Due(a.id, a.name, a.approver, week_of(starts[0]), path, line, col))
-    return Footprint(plan.id, plan.title, ctx.doc.file, tuple(windows), tuple(due))
+    waivers = tuple((w.rule, w.approved_by, w.reason) for w in plan.waivers if w.rule in RULES)
+    return Footprint(plan.id, plan.title, ctx.doc.file, tuple(windows), tuple(due), waivers)
 
 
 def _dependency_key(d: Dependency) -> str:
@@ -280,6 +291,108 @@ def _dependency_key(d: Dependency) -> str:
     return key_of(d.name)
 
 
+def _people(ctx: PlanContext, named: Iterable[str]) -> set[str]:
+    """People named, or holding a role named (an on-call rota is its people).
+    A team is a queue that answers as one and an automation is no one: two
+    plans escalating to the same team do not wait for the same person."""
+    site = ctx.site
+    out: set[str] = set()
+    for ident in named:
+        if ident in site.people:
+            out.add(ident)
+        elif ident in site.roles:
+            out.update(site.roles[ident].held_by)
+    return out
+
+
 def _name(ctx: PlanContext, person: str) -> str:
     who = ctx.site.people.get(person)
     return who.name if who else person
+
+
+# -- findings ------------------------------------------------------------------
+
+_WHY = {"dependency": ("also need the release-critical dependency {}", "also need the release-critical dependencies {}"),
+        "system": ("also use the system {}", "also use the systems {}"),
+        "person": ("also rely on {} for rollback or escalation",) * 2}
+
+
+def findings(result: Conflicts, fp: Footprint, levels: Mapping[str, str]) -> list[Finding]:
+    """The findings the conflicts give one plan (before its waivers), one per
+    phase and kind of shared thing: the people shared with the same phases
+    are named together."""
+    from plangen.analysis.registry import rules
+
+    defaults = {rid: r.severity for rid, r in rules().items() if rid in RULES}
+    overlaps, loads = result.by_file.get(fp.file, ([], []))
+    out = []
+    for shared in grouped(overlaps):
+        kind, w, others, count = shared.kind, shared.window, shared.others, shared.count
+        rule_id = RULE[kind]
+        if levels.get(rule_id) == "off":
+            continue
+        names = [f"{u.label} ({u.key})" if kind == "person" and u.key != u.label else quote_name(u.label)
+                 for u in shared.uses]
+        listed = _by_plan(others)
+        more = f"; and {count - len(others)} more" if count > len(others) else ""
+        message = (f"phase {quote_name(w.name)} ({_days(w.first, w.last)}) overlaps phases of other plans that "
+                   f"{_WHY[kind][len(names) > 1].format(_and(names))}: {listed}{more}")
+        out.append(Finding(fp.file, w.line, w.col, format_path(w.path), message,
+                           severity=levels.get(rule_id, defaults[rule_id]), rule=rule_id))  # type: ignore[arg-type]
+    if levels.get(APPROVER_LOAD) != "off":
+        for load in loads:
+            mine = [due for member, due in load.members if member.file == fp.file]
+            elsewhere = [(member, due) for member, due in load.members if member.file != fp.file]
+            for due in mine:
+                others_text = "; ".join(f"{quote_name(m.title)}: {quote_name(d.name)}" for m, d in elsewhere[:EXAMPLES])
+                more = f"; and {len(elsewhere) - EXAMPLES} more" if len(elsewhere) > EXAMPLES else ""
+                message = (f"{load.approver} has {len(load.members)} approvals due in the week of {load.week} "
+                           f"across plans, more than the site's limit of {load.limit}"
+                           + (f"; the others: {others_text}{more}" if elsewhere else " (all in this plan)"))
+                out.append(Finding(fp.file, due.line, due.col, format_path(due.path), message,
+                                   severity=levels.get(APPROVER_LOAD, defaults[APPROVER_LOAD]),  # type: ignore[arg-type]
+                                   rule=APPROVER_LOAD))
+    return sorted(out)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """One phase's overlaps of one kind with the same phases of other plans,
+    over one or more things (the people two rotas share are named together)."""
+
+    kind: str
+    window: Window
+    uses: tuple[Use, ...]
+    others: tuple[Member, ...]
+    count: int
+
+
+def grouped(overlaps: Iterable[Overlap]) -> list[Shared]:
+    """A plan's overlaps, one entry per phase, kind and set of other phases, in plan order."""
+    groups: dict[tuple[str, str, tuple[Member, ...], int], list[Overlap]] = defaultdict(list)
+    for o in overlaps:
+        groups[o.window.phase, o.use.kind, o.others, o.count].append(o)
+    out = [Shared(kind, found[0].window, tuple(o.use for o in found), others, count)
+           for (_, kind, others, count), found in groups.items()]
+    return sorted(out, key=lambda s: (s.window.line, KINDS.index(s.kind)))
+
+
+def _by_plan(members: Sequence[Member]) -> str:
+    """'Plan B' (phase 'Canary' 2026-12-01, phase 'Full' 2026-12-02 to 2026-12-04); 'Plan C' (...)"""
+    plans: dict[str, list[Member]] = {}
+    for m in members:
+        plans.setdefault(m.plan, []).append(m)
+    return "; ".join(f"{quote_name(ms[0].title)} (" + ", ".join(
+        f"phase {quote_name(m.name)} {_days(m.first, m.last)}" for m in ms) + ")" for ms in plans.values())
+
+
+def quote_name(text: str) -> str:
+    return f"'{text}'"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _days(first: date, last: date) -> str:
+    return str(first) if first == last else f"{first} to {last}"

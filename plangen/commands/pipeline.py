@@ -4,15 +4,17 @@ file is written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from plangen.analysis.analyse import Analysis, analyse
+from plangen.analysis import conflicts
+from plangen.analysis.analyse import Analysis, analyse, across_findings
 from plangen.analysis.dates import build_date
 from plangen.errors import Finding, PlangenError
 from plangen.model.base import MAX_DAY, MIN_DAY
+from plangen.model.site import SiteConfig
 from plangen.project import DEFAULT_SITE_CONFIG, display_name, load_project, locate
 from plangen.render.env import make_env
 from plangen.render.exports import calendar_ics, plan_entry, plan_events, plans_json, schema_json
@@ -33,6 +35,10 @@ class Generated:
     exports: dict[str, str]  # published beside the HTML
     plans: int  # how many plans the site shows
     warnings: tuple[Finding, ...]  # validation warnings of every file
+
+
+def _across(findings: Sequence[Finding]) -> list[Finding]:
+    return sorted(f for f in findings if f.rule in conflicts.RULES)
 
 
 def judge_day(as_of: date | None) -> date:
@@ -61,11 +67,19 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     records = Records(cache, site=site_path, templates=templates, mkdocs_yml=user_yml,
                       settings=f"as of {day}; offline {offline}; assets {assets}")
     held = records.held(plan_files)
-    project = load_project(paths, site_config, progress, unread={name: r.part.id for name, r in held.items()})
-    if not project.ok and project.kept:  # every plan read, so that each error is told as without a cache
-        project = load_project(paths, site_config, progress)
-    kept = {name: held[name] for name in project.kept}
-    analysis = analyse(project, day)
+    unread = {name: r.part.id for name, r in held.items()}
+    while True:
+        project = load_project(paths, site_config, progress, unread=unread)
+        if not project.ok and project.kept:  # every plan read, so that each error is told as without a cache
+            project = load_project(paths, site_config, progress)
+        kept = {name: held[name] for name in project.kept}
+        analysis = analyse(project, day, [r.footprint for r in kept.values()])
+        # A kept plan whose conflicts with the others changed is read again: its page shows them.
+        moved = {name for name, r in kept.items() if _across(r.findings) != _across(across_findings(
+            analysis.conflicts, r.footprint, project.site or SiteConfig()))}
+        if not moved:
+            break
+        unread = {name: ident for name, ident in unread.items() if name not in moved}
     warnings = tuple(sorted({*(f for f in project.findings if f.severity == "warning"),
                              *(f for r in kept.values() for f in r.warnings)}))
     stop = [f for f in analysis.findings if f.severity == "error"]
@@ -78,7 +92,8 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     parts, pages = plan_pages(analysis)
     fresh = {p.loaded.doc.file: (p, part) for p, part in zip(analysis.plans, parts)}
     order = [name for name in map(display_name, (path for path, _ in plan_files)) if name in fresh or name in kept]
-    views = site_views([fresh[n][1] if n in fresh else kept[n].part for n in order], site, day, pages)
+    views = site_views([fresh[n][1] if n in fresh else kept[n].part for n in order], site, day, pages,
+                       analysis.conflicts)
 
     cdn = bool(site and site.site.mermaid == "cdn")
     base_dir = builtin("site_config")

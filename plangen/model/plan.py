@@ -45,6 +45,10 @@ RuleId = Literal[
     "analysis-time",
     "rollback-window",
     "safeguard-state",
+    "conflict-dependency",
+    "conflict-system",
+    "conflict-person",
+    "approver-load",
 ]
 RULE_IDS: tuple[str, ...] = get_args(RuleId)
 

@@ -166,6 +166,13 @@ class SiteFreeze(StrictModel):
         return self
 
 
+class Limits(StrictModel):
+    """Limits the checks across plans hold every plan to."""
+
+    approvals_per_week: int | None = Field(default=None, ge=1)
+    """Most approvals one approver may have due in one week, across all plans (rule approver-load). Absent: no limit."""
+
+
 class SiteConfig(StrictModel):
     """The site settings and the directory of people, teams and roles."""
 
@@ -183,6 +190,8 @@ class SiteConfig(StrictModel):
     """Change freezes for every plan: one-off, weekly or yearly."""
     lint: dict[LintRule, LintLevel] = {}
     """Severity per readiness rule id: error, warning, note, or off."""
+    limits: Limits = Field(default_factory=Limits)
+    """Limits across plans, e.g. approvals per approver per week."""
 
     def people_of(self, ident: str) -> tuple[str, ...]:
         """Person ids behind a person, team or role id: a person is itself, a

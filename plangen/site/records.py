@@ -25,6 +25,7 @@ from typing import Literal
 from pydantic import TypeAdapter, ValidationError
 
 from plangen.analysis.analyse import PlanAnalysis
+from plangen.analysis.conflicts import Footprint
 from plangen.errors import Finding
 from plangen.project import display_name
 from plangen.resources import builtin
@@ -32,7 +33,7 @@ from plangen.site import store
 from plangen.views.base import plan_path, runbook_path
 from plangen.views.parts import PlanPart
 
-FORMAT = "plangen plan record 1"
+FORMAT = "plangen plan record 2"
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,12 @@ class Record:
     pages: tuple[tuple[str, str], ...]  # docs path, Markdown: the plan page and its runbook
     entry: str  # its entry of plans.json
     events: tuple[str, ...]  # its lines of calendar.ics
+    footprint: Footprint  # what it brings to the checks across plans
 
 
 @dataclass(frozen=True)
 class _Entry:
-    format: Literal["plangen plan record 1"]
+    format: Literal["plangen plan record 2"]
     key: str
     record: Record
 
@@ -129,7 +131,7 @@ class Records:
             reads = sorted({d.plan for d in plan.dependencies if d.plan} | {r.plan for r in plan.relations})
             record = Record(part, tuple((ident, digest_of.get(ident, "")) for ident in reads), tuple(by_file[name]),
                             p.findings, tuple((path, rendered[path]) for path in (plan_path(plan.id), runbook_path(plan.id))),
-                            entries[name], events[name])
+                            entries[name], events[name], p.footprint)
             # Keyed by the bytes this build parsed: a file edited meanwhile gets a new key next time.
             self.put(self.key(name, p.loaded.group, p.loaded.doc.sha256), record)
         self.prune()

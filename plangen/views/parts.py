@@ -107,6 +107,7 @@ class PlanPart:
     dependencies: tuple[tuple[str, OpenDependency], ...]  # owner ("" for nobody), dependency still open
     runbook: RunbookRow
     duties: tuple[tuple[str, str, Duty], ...]  # who, kind of duty, duty: in the order the plan names them
+    frozen: tuple[tuple[Ref, str, str], ...] = ()  # a phase still to run inside a site-wide freeze: days, freeze
 
 
 def plan_ref(p: PlanAnalysis, anchor: str = "") -> Ref:
@@ -128,8 +129,24 @@ def plan_part(p: PlanAnalysis, people: Directory, book: RunbookPage) -> PlanPart
         dated, undated, freezes, bars, _approvals(p), _dependencies(p),
         RunbookRow(plan_ref(p), Ref("Runbook", book.path), label(plan.status), len(book.triggers),
                    len(book.steps), book.total_time, book.incident_owner, book.complete),
-        _duties(p, people),
+        _duties(p, people), _frozen(p),
     )
+
+
+def _frozen(p: PlanAnalysis) -> tuple[tuple[Ref, str, str], ...]:
+    """Phases still to finish that run (or start) inside a freeze of the whole organisation."""
+    ctx = p.context
+    if ctx.plan.status in OVER:
+        return ()
+    out = []
+    for phase in ctx.plan.rollout.phases:
+        if ctx.decision.phases[phase.id].finished:
+            continue
+        times = ctx.times[phase.id]
+        when = day(times.first_day) if times.first_day == times.last_day else f"{day(times.first_day)} to {day(times.last_day)}"
+        where = Ref(f"{short(ctx.plan.title)}: {short(phase.name)}", plan_path(ctx.plan.id), f"phase-{phase.id}")
+        out += [(where, when, f.describe()) for f in ctx.freezes_hit(phase) if f.site]
+    return tuple(out)
 
 
 def _phases(p: PlanAnalysis) -> tuple[tuple[CalendarRow, ...], tuple[CalendarRow, ...], tuple[Task, ...]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from plangen.analysis.analyse import PlanAnalysis
+from plangen.analysis.conflicts import Shared
 from plangen.analysis.registry import PILLARS, rules
 from plangen.errors import Finding, plural, short
 from plangen.model.base import is_web_url
@@ -222,6 +224,14 @@ class Completeness:
 # -- the plan page -------------------------------------------------------------
 
 @dataclass(frozen=True)
+class ConflictRow:
+    phase: Ref  # on this page
+    shared: str  # what is shared: "system: Ledger", "rollback or escalation: Sam Kowalski"
+    others: tuple[tuple[Ref, str], ...]  # another plan's phase, its days
+    more: int  # overlapping phases not named
+
+
+@dataclass(frozen=True)
 class PlanPage:
     path: str
     runbook: Ref
@@ -242,6 +252,7 @@ class PlanPage:
     window: str
     timezone: str
     freezes: tuple[tuple[str, str, str], ...]  # what (freeze or site-wide lock), when, reason
+    conflicts: tuple[ConflictRow, ...]  # with phases of other plans
     decision: DecisionCard
     print_header: str  # atop every printed page
     objectives: tuple[ObjectiveRow, ...]
@@ -464,8 +475,29 @@ def _finding_row(f: Finding, people: Directory) -> FindingRow:
     return FindingRow(f.severity, f.rule or "", f.message, f.line, waived_by, f.waiver_reason)
 
 
-def plan_page(analysis: PlanAnalysis, people: Directory, titles: dict[str, str] | None = None) -> PlanPage:
-    """`titles`: every plan's title by id, for links to related plans."""
+def conflict_rows(shared: Sequence[Shared], path: str, phase_names: dict[str, str]) -> tuple[ConflictRow, ...]:
+    """A plan's conflicts with other plans, a row per phase and kind of thing shared."""
+    rows = []
+    for s in shared:
+        what = SHARED[s.kind] + ", ".join(u.label for u in s.uses)
+        here = Ref(phase_names.get(s.window.phase, short(s.window.name)), path, f"phase-{s.window.phase}")
+        rows.append(ConflictRow(here, what, tuple(
+            (Ref(f"{short(m.title)}: {short(m.name)}", plan_path(m.plan), f"phase-{m.phase}"), _days(m.first, m.last))
+            for m in s.others), s.count - len(s.others)))
+    return tuple(rows)
+
+
+def _days(first: date, last: date) -> str:
+    return day(first) if first == last else f"{day(first)} to {day(last)}"
+
+
+SHARED = {"dependency": "release-critical dependency: ", "system": "system: ", "person": "rollback or escalation: "}
+
+
+def plan_page(analysis: PlanAnalysis, people: Directory, titles: dict[str, str] | None = None,
+              shared: Sequence[Shared] = ()) -> PlanPage:
+    """`titles`: every plan's title by id, for links to related plans;
+    `shared`: its conflicts with other plans."""
     plan = analysis.context.plan
     ctx = analysis.context
     phases = plan.rollout.phases
@@ -493,6 +525,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory, titles: dict[str, str] 
         evaluation=_link("Evaluation report", model.evaluation) if model else None,
         window=f"{window.start} to {window.end}" if window and window.end else (f"from {window.start}" if window else ""),
         timezone=(window.timezone or "") if window else "",
+        conflicts=conflict_rows(shared, plan_path(plan.id), phase_names),
         freezes=tuple(("Change lock (site-wide)" if f.weekly else "Change freeze (site-wide)" if f.site else
                        "Change freeze", f.label, f.reason or "") for f in ctx.freezes),
         decision=decision_card(analysis, people),

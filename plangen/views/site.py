@@ -17,6 +17,7 @@ from typing import Any
 
 from plangen.errors import short
 from plangen.analysis.analyse import Analysis
+from plangen.analysis.conflicts import KINDS, Conflicts, Member, grouped
 from plangen.analysis.registry import PILLARS, rules
 from plangen.model.site import SiteConfig
 from plangen.views.base import Directory, Ref, Who, day, directory_path, label, plan_path, runbook_path
@@ -122,6 +123,34 @@ class DirectoryIndexPage:
     teams: tuple[Who, ...]
     roles: tuple[Who, ...]
     automations: tuple[Who, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConflictGroup:
+    """One thing shared (or several, shared by the same phases) and the overlapping phases."""
+
+    shared: str
+    days: str
+    phases: tuple[tuple[Ref, str], ...]  # a plan's phase, its days
+
+
+@dataclass(frozen=True)
+class LoadRow:
+    approver: Who
+    week: str
+    count: int
+    approvals: tuple[tuple[Ref, str], ...]  # the plan's approval, its name
+
+
+@dataclass(frozen=True)
+class ConflictsPage:
+    as_of: str
+    dependencies: tuple[ConflictGroup, ...]
+    systems: tuple[ConflictGroup, ...]
+    people: tuple[ConflictGroup, ...]
+    limit: int | None  # approvals per approver per week, from site.yaml
+    loads: tuple[LoadRow, ...]
+    frozen: tuple[tuple[Ref, str, str], ...]  # phase, days, freeze
 
 
 @dataclass(frozen=True)
@@ -262,6 +291,32 @@ def directory_pages(parts: Sequence[PlanPart], people: Directory) -> list[Direct
     return pages
 
 
+def conflicts_page(result: Conflicts, parts: Sequence[PlanPart], people: Directory, as_of: date) -> ConflictsPage:
+    """Each conflict once: the phases of several plans that share a thing on
+    the same days (things shared by exactly the same phases in one row)."""
+    def span(first: date, last: date) -> str:
+        return day(first) if first == last else f"{day(first)} to {day(last)}"
+
+    rows: dict[str, dict[tuple[Member, ...], list[str]]] = {kind: {} for kind in KINDS}
+    for c in result.conflicts:
+        label = f"{c.use.label} ({c.use.key})" if c.use.kind == "person" and c.use.label != c.use.key else c.use.label
+        rows[c.use.kind].setdefault(c.members, []).append(label)
+
+    def groups(kind: str) -> tuple[ConflictGroup, ...]:
+        return tuple(ConflictGroup(
+            ", ".join(labels), span(min(m.first for m in members), max(m.last for m in members)),
+            tuple((Ref(f"{short(m.title)}: {short(m.name)}", plan_path(m.plan), f"phase-{m.phase}"), span(m.first, m.last))
+                  for m in members))
+            for members, labels in sorted(rows[kind].items(), key=lambda item: (item[0][0].first, item[1])))
+
+    loads = tuple(LoadRow(people.who(load.approver), day(load.week), len(load.members), tuple(
+        (Ref(short(fp.title), plan_path(fp.plan), f"approval-{due.approval}"), short(due.name)) for fp, due in load.members))
+        for load in result.loads)
+    limit = people.site.limits.approvals_per_week
+    frozen = tuple(row for part in sorted(parts, key=lambda part: part.id) for row in part.frozen)
+    return ConflictsPage(day(as_of), groups("dependency"), groups("system"), groups("person"), limit, loads, frozen)
+
+
 def rules_page() -> RulesPage:
     return RulesPage(tuple(RuleRow(r.id, r.pillar, r.severity, r.summary, r.why, r.fix) for r in rules().values()))
 
@@ -300,6 +355,7 @@ def navigation(parts: Sequence[PlanPart]) -> tuple[NavItem, ...]:
         NavItem("Release calendar", "calendar.md"),
         NavItem("Pending approvals", "approvals.md"),
         NavItem("Open dependencies", "dependencies.md"),
+        NavItem("Conflicts", "conflicts.md"),
         NavItem("Runbooks", "runbooks.md"),
         NavItem("People and teams", "directory/index.md"),
         NavItem("Readiness rules", "rules.md"),
@@ -316,15 +372,17 @@ def plan_pages(analysis: Analysis) -> tuple[list[PlanPart], list[Page]]:
     for p in analysis.plans:
         book = runbook_page(p, people)
         parts.append(plan_part(p, people, book))
-        pages += [Page(plan_path(p.context.plan.id), "plan.md.j2", None, partial(plan_page, p, people, titles)),
+        shared = grouped(analysis.conflicts.by_file.get(p.loaded.doc.file, ([], []))[0])
+        pages += [Page(plan_path(p.context.plan.id), "plan.md.j2", None, partial(plan_page, p, people, titles, shared)),
                   Page(book.path, "runbook.md.j2", book)]
     return parts, pages
 
 
 def site_views(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date,
-               plan_pages: Sequence[Page] = ()) -> SiteViews:
+               plan_pages: Sequence[Page] = (), across: Conflicts = Conflicts((), (), ())) -> SiteViews:
     """The site from every plan's part, in plan order; `plan_pages` are the
-    plans' own pages to render with the rest (none when they are kept)."""
+    plans' own pages to render with the rest (none when they are kept);
+    `across`, the conflicts between all of them."""
     people = Directory(site or SiteConfig())
     config = people.site
     pages: list[Page] = [Page("index.md", "portfolio.md.j2", portfolio(parts, config, as_of)), *plan_pages]
@@ -332,6 +390,7 @@ def site_views(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date,
         Page("calendar.md", "calendar.md.j2", calendar(parts, site, as_of)),
         Page("approvals.md", "approvals.md.j2", pending_approvals(parts, people, as_of)),
         Page("dependencies.md", "dependencies.md.j2", open_dependencies(parts, people, as_of)),
+        Page("conflicts.md", "conflicts.md.j2", conflicts_page(across, parts, people, as_of)),
         Page("runbooks.md", "runbooks.md.j2", runbooks(parts)),
         Page("rules.md", "rules.md.j2", rules_page()),
         Page("directory/index.md", "directory.md.j2", DirectoryIndexPage(
