@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from datetime import date
+from pathlib import Path
 
 from plangen.analysis import conflicts
 from plangen.analysis.conflicts import Conflicts, Footprint, footprint
@@ -14,6 +15,7 @@ from plangen.analysis.decision import PlanDecision
 from plangen.analysis.lint import lint_plan, waive
 from plangen.analysis.score import overall, pillar_scores
 from plangen.errors import Finding
+from plangen.history import History, Version
 from plangen.model.site import SiteConfig
 from plangen.project import LoadedPlan, Project
 
@@ -25,6 +27,7 @@ class PlanAnalysis:
     findings: tuple[Finding, ...]  # sorted; waived ones have severity "waived"
     scores: dict[str, int]  # completeness per pillar, 0-100
     footprint: Footprint  # what it brings to the checks across plans
+    stale: tuple[Any, ...] = ()  # granted approvals whose gated phases changed since (analysis/stale.py)
 
     @property
     def completeness(self) -> int:
@@ -54,16 +57,39 @@ def across_findings(result: Conflicts, fp: Footprint, site: SiteConfig) -> list[
     return waive(conflicts.findings(result, fp, dict(site.lint)), fp.waivers)
 
 
-def analyse(project: Project, as_of: date, kept: Sequence[Footprint] = ()) -> Analysis:
+def analyse(project: Project, as_of: date, kept: Sequence[Footprint] = (), history: History | None = None) -> Analysis:
     """Every plan read, on its own and, with the footprints of the plans
-    `kept` from the last build (not read again), across plans."""
+    `kept` from the last build (not read again), across plans; with a
+    `history`, each granted approval against the plan it approved."""
+    from plangen.analysis.stale import stale
+
     site = project.site or SiteConfig()
     levels = dict(site.lint)
     contexts = [PlanContext.of(loaded.plan, loaded.doc, site, as_of) for loaded in project.plans]
     prints = [footprint(ctx) for ctx in contexts]
     across = conflicts.find([*prints, *kept], site.limits.approvals_per_week)
+    then = _decided(contexts, history)
     results = []
-    for loaded, ctx, fp in zip(project.plans, contexts, prints):
-        findings = tuple(lint_plan(ctx, levels, conflicts.findings(across, fp, levels)))
-        results.append(PlanAnalysis(loaded, ctx, findings, pillar_scores(findings, levels, lambda r: r.scored(ctx)), fp))
+    for loaded, ctx, fp, versions in zip(project.plans, contexts, prints, then):
+        old, found = stale(PlanAnalysis(loaded, ctx, (), {}, fp), versions, levels) if versions else ([], [])
+        findings = tuple(lint_plan(ctx, levels, [*conflicts.findings(across, fp, levels), *found]))
+        results.append(PlanAnalysis(loaded, ctx, findings, pillar_scores(findings, levels, lambda r: r.scored(ctx)), fp,
+                                    tuple(old)))
     return Analysis(project, as_of, tuple(results), across)
+
+
+def _decided(contexts: Sequence[PlanContext], history: History | None) -> list[dict[str, Version]]:
+    """For each plan, the plan as it was when each of its granted approvals
+    still in force was decided (by approval id); read from git in one go."""
+    wanted: list[tuple[int, str, Path, date]] = []
+    for n, ctx in enumerate(contexts):
+        for a in ctx.plan.approvals if history is not None else []:
+            if a.status == "granted" and a.decided_on is not None and a.decided_on <= ctx.as_of \
+                    and not ctx.decision.history(a.before):
+                wanted.append((n, a.id, Path(ctx.doc.file), a.decided_on))
+    out: list[dict[str, Version]] = [{} for _ in contexts]
+    if history is not None and wanted:
+        for (n, approval, _, _), version in zip(wanted, history.read([(f, d) for _, _, f, d in wanted])):
+            if version is not None:
+                out[n][approval] = version
+    return out

@@ -10,7 +10,7 @@ import click
 from plangen.analysis.analyse import analyse
 from plangen.analysis.lint import UNUSED_WAIVER
 from plangen.analysis.registry import rules
-from plangen.commands.pipeline import judge_day
+from plangen.commands.pipeline import history_note, judge_day, plan_history
 from plangen.commands.report import emit
 from plangen.errors import plural
 from plangen.project import load_project
@@ -18,7 +18,9 @@ from plangen.project import load_project
 
 def run(paths: list[Path], site_config: Path | None, fmt: str, strict: bool, as_of: date | None) -> int:
     day = judge_day(as_of)
-    analysis = analyse(load_project(paths, site_config), day)
+    project = load_project(paths, site_config)
+    history = history_note(plan_history([Path(p.doc.file) for p in project.plans], project.site), project.plans)
+    analysis = analyse(project, day, history=history)
     findings = analysis.findings
     emit(findings, fmt)
     counts = {level: sum(f.severity == level for f in findings) for level in ("error", "warning", "note", "waived")}

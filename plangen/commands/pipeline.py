@@ -4,6 +4,7 @@ file is written."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,10 @@ from plangen.analysis.dates import build_date
 from plangen.errors import Finding, PlangenError
 from plangen.model.base import MAX_DAY, MIN_DAY
 from plangen.model.site import SiteConfig
-from plangen.project import DEFAULT_SITE_CONFIG, display_name, load_project, locate
+from plangen.commands.report import say
+from plangen.history import History, open_history
+from plangen.analysis.stale import RULE as APPROVAL_STALE
+from plangen.project import DEFAULT_SITE_CONFIG, LoadedPlan, display_name, load_project, load_site, locate
 from plangen.render.env import make_env
 from plangen.render.exports import calendar_ics, plan_entry, plan_events, plans_json, schema_json
 from plangen.render.pages import render_pages
@@ -41,6 +45,24 @@ def _across(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(f for f in findings if f.rule in conflicts.RULES)
 
 
+def plan_history(files: Sequence[Path], site: SiteConfig | None) -> History | str | None:
+    """The plans' git history for approval-stale, or why there is none
+    (None: the rule is off)."""
+    if (site or SiteConfig()).lint.get(APPROVAL_STALE) == "off":
+        return None
+    return open_history(files)
+
+
+def history_note(found: History | str | None, plans: Sequence[LoadedPlan]) -> History | None:
+    """Say once why approvals were not checked against history, if any plan
+    has an approval that could have been."""
+    if isinstance(found, str):
+        if any(a.status == "granted" and a.decided_on for p in plans for a in p.plan.approvals):
+            say(f"plangen: note: approvals were not checked against the plans' history: {found}")
+        return None
+    return found
+
+
 def judge_day(as_of: date | None) -> date:
     """The build date (--as-of, SOURCE_DATE_EPOCH or today), within the days a
     plan may name, so every date derived from it stays computable."""
@@ -64,16 +86,21 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     user_dir = site_config if site_config and site_config.is_dir() else (
         site_config.parent if site_config else DEFAULT_SITE_CONFIG)
     user_yml = user_dir / "mkdocs.yml"
+    found = plan_history([path for path, _ in plan_files], load_site(site_path)[0] if site_path else None)
+    head = found.head if isinstance(found, History) else str(found)
     records = Records(cache, site=site_path, templates=templates, mkdocs_yml=user_yml,
-                      settings=f"as of {day}; offline {offline}; assets {assets}")
+                      settings=f"as of {day}; offline {offline}; assets {assets}; history {head}")
     held = records.held(plan_files)
     unread = {name: r.part.id for name, r in held.items()}
-    while True:
+    history: History | None = None
+    for attempt in itertools.count():
         project = load_project(paths, site_config, progress, unread=unread)
         if not project.ok and project.kept:  # every plan read, so that each error is told as without a cache
             project = load_project(paths, site_config, progress)
         kept = {name: held[name] for name in project.kept}
-        analysis = analyse(project, day, [r.footprint for r in kept.values()])
+        if attempt == 0:  # said once
+            history = history_note(found, project.plans)
+        analysis = analyse(project, day, [r.footprint for r in kept.values()], history)
         # A kept plan whose conflicts with the others changed is read again: its page shows them.
         moved = {name for name, r in kept.items() if _across(r.findings) != _across(across_findings(
             analysis.conflicts, r.footprint, project.site or SiteConfig()))}

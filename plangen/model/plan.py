@@ -49,6 +49,7 @@ RuleId = Literal[
     "conflict-system",
     "conflict-person",
     "approver-load",
+    "approval-stale",
 ]
 RULE_IDS: tuple[str, ...] = get_args(RuleId)
 

@@ -122,6 +122,7 @@ class ApprovalRow:
     expires_on: str
     expired: bool
     evidence: Link | None
+    stale: str = ""  # what changed in what it gates since it was decided, and the commit it was decided on
 
 
 @dataclass(frozen=True)
@@ -506,6 +507,8 @@ def plan_page(analysis: PlanAnalysis, people: Directory, titles: dict[str, str] 
     window = plan.release_window
     who = people.who
     integration = plan.integration
+    stale = {s.approval: f"decided at commit {s.commit[:7]}; changed since: " + "; ".join(s.changes)
+             for s in analysis.stale}
     return PlanPage(
         path=plan_path(plan.id),
         runbook=Ref("Rollback runbook", runbook_path(plan.id)),
@@ -570,7 +573,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory, titles: dict[str, str] 
                 f"{label(a.status)}, expired on {a.expires_on}" if lapsed and a.status == "granted" else label(a.status),
                 tuple(p.id in a.before for p in phases),
                 covers_text(a.covers), ((f"Condition: {a.when}",) if a.when else ()) + tuple(a.conditions), day(a.decided_on), day(a.expires_on),
-                lapsed, _link("Decision record", a.evidence),
+                lapsed, _link("Decision record", a.evidence), stale.get(a.id, ""),
             )
             for a in plan.approvals
             for lapsed in [a.expires_on is not None and a.expires_on < ctx.as_of]

@@ -89,3 +89,16 @@ def gate_open(ctx: PlanContext) -> Iterator[Hit]:
 def review_stale(ctx: PlanContext) -> Iterator[Hit]:
     if ctx.plan.review_by is not None and ctx.plan.review_by < ctx.as_of:
         yield Hit(("review_by",), f"the plan was due for review on {ctx.plan.review_by}")
+
+
+@rule(
+    "approval-stale", pillar="approvals", severity="error", applies=lambda ctx: False,
+    summary="A granted approval whose gated phases changed after it was decided: more traffic, regions or "
+            "cohorts, another environment or scope, a phase added to what it gates, or changed rollback "
+            "steps (read from git: the plan as it was on `decided_on`).",
+    why="An approval covers the plan its approver read. Once the plan widens, the `covers` may still fit, "
+        "but what was approved is no longer what will run.",
+    fix="Ask the approver to review the change and record the new decision (`decided_on`), or undo the change.",
+)
+def approval_stale(ctx: PlanContext) -> Iterator[Hit]:
+    return iter(())  # needs the plan's history: analysis/stale.py finds it
