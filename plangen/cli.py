@@ -155,6 +155,39 @@ def status(paths: tuple[Path, ...], site_config: Path | None, fmt: str, as_of: A
 
 
 @cli.command()
+@click.argument("plan")
+@click.option("--plans", "paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Plan files or folders to read (repeatable). Default: plans/.")
+@_SITE_CONFIG
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="markdown for people, json for GRC tools.")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Write <plan>.audit.md (or .json) into this folder instead of printing it.")
+@_AS_OF
+def audit(plan: str, paths: tuple[Path, ...], site_config: Path | None, fmt: str, out: Path | None,
+          as_of: Any) -> None:
+    """Print one plan's audit pack.
+
+    PLAN is a plan id or a plan file. The pack lists every approval with the
+    phases it gates, its scope, conditions, decision and expiry dates,
+    evidence, and the plan's commit and content hash at the decision (read
+    from git); the release checks with their evidence; the evidence
+    register; waivers and who accepted them; and the readiness findings as
+    of the build date. The site has the same page per plan (Audit pack, on
+    the plan page). Exits 1 when the plans do not validate or PLAN is not
+    one of them.
+
+    \b
+    Examples:
+      plangen audit invoice-risk-review
+      plangen audit plans/finance/invoice-risk-review.yaml --format json --out audit/ --as-of 2026-12-01
+    """
+    from plangen.commands import audit as command
+
+    raise SystemExit(command.run(plan, list(paths), site_config, fmt, out, as_of.date() if as_of else None))
+
+
+@cli.command()
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--site-config", type=click.Path(exists=True, path_type=Path),

@@ -54,6 +54,11 @@ class History:
             return None
         return None if rel.parts[:1] == ("..",) else rel.as_posix()
 
+    def last(self, file: Path) -> str:
+        """The last commit that changed the file ("" if none did)."""
+        commits = self.changes.get(self.path_of(file) or "", [])
+        return commits[0][1] if commits else ""
+
     def on(self, file: Path, day: date) -> Version | None:
         """The file as it was at the end of `day`; None if git has no version
         of it by then (the plan was committed later, or is not tracked)."""

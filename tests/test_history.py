@@ -106,3 +106,45 @@ def test_the_site_shows_a_stale_approval_in_the_matrix(tmp_path: Path) -> None:
     stale = page.split("**Stale:** ", 1)[1].split(" |", 1)[0]
     assert stale == (f"decided at commit {first[:7]}; changed since&#58; phase pilot regions uk -&#62; uk, ie; "
                      "phase pilot traffic 10% -&#62; 25%")
+
+
+def test_the_audit_pack_lists_every_approval_check_and_waiver_as_the_plan_and_its_history_say(tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    repo = make_repo(tmp_path, "traffic-raised")
+    first, second = git(repo, "log", "--format=%H", "--reverse").split()
+    at_decision = subprocess.run(["git", "-C", str(repo), "show", f"{first}:plans/plan.yaml"], capture_output=True,
+                                 check=True).stdout
+    result = plangen("audit", "plan", "--format", "json", "--as-of", AS_OF, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    pack = json.loads(result.stdout)
+    plan = yaml.safe_load((repo / "plans" / "plan.yaml").read_text(encoding="utf-8"))
+    now = (repo / "plans" / "plan.yaml").read_bytes()
+    assert (pack["id"], pack["file"], pack["as_of"]) == ("plan", "plans/plan.yaml", AS_OF)
+    assert pack["sha256"] == hashlib.sha256(now).hexdigest() and pack["commit"] == second
+    assert [a["id"] for a in pack["approvals"]] == [a["id"] for a in plan["approvals"]]
+    for got, want in zip(pack["approvals"], plan["approvals"]):
+        assert got["approver"]["id"] == want["approver"] and got["gate_ids"] == want["before"]
+        assert got["decided_on"] == str(want.get("decided_on") or "")
+        assert got["expires_on"] == str(want.get("expires_on") or "")
+        assert got["evidence"] == want.get("evidence") and got["conditions"] == want.get("conditions", [])
+        decided = want.get("decided_on") is not None
+        assert (got["commit"], got["sha256"]) == ((first, hashlib.sha256(at_decision).hexdigest()) if decided else ("", ""))
+    stale = {a["id"]: a["stale"] for a in pack["approvals"]}
+    assert stale == {"dpia": [], "cab-pilot": ["phase pilot regions uk -> uk, ie", "phase pilot traffic 10% -> 25%"],
+                     "go-live": []}
+    assert [(c["id"], c["status"], c["evidence"]) for c in pack["checks"]] == [
+        (c["id"], c["status"], c.get("evidence")) for c in plan["validation"]]
+    assert [(e["item"], e["where"], e["retain"]) for e in pack["evidence"]] == [
+        (e["item"], e["where"], e["retain"]) for e in plan["evidence"]]
+    assert [(w["rule"], w["approved_by"]["id"], w["reason"]) for w in pack["waivers"]] == [
+        (w["rule"], w["approved_by"], w["reason"]) for w in plan.get("waivers", [])]
+    lint = plangen("lint", "--format", "json", "--as-of", AS_OF, cwd=repo)
+    assert [(f["rule"], f["line"]) for f in pack["findings"]] == [(f["rule"], f["line"]) for f in json.loads(lint.stdout)]
+    # Deterministic, and written where asked.
+    assert plangen("audit", "plan", "--format", "json", "--as-of", AS_OF, cwd=repo).stdout == result.stdout
+    assert plangen("audit", "plans/plan.yaml", "--out", "packs", "--as-of", AS_OF, cwd=repo).returncode == 0
+    text = (repo / "packs" / "plan.audit.md").read_text(encoding="utf-8")
+    assert f"commit {first}, sha256 {hashlib.sha256(at_decision).hexdigest()}" in text
+    assert "⚠️ **Changed since the decision:** phase pilot traffic 10% -&#62; 25%" in text

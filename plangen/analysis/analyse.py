@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from datetime import date
 from pathlib import Path
@@ -28,6 +28,8 @@ class PlanAnalysis:
     scores: dict[str, int]  # completeness per pillar, 0-100
     footprint: Footprint  # what it brings to the checks across plans
     stale: tuple[Any, ...] = ()  # granted approvals whose gated phases changed since (analysis/stale.py)
+    decided: dict[str, Version] = field(default_factory=dict)  # the plan at each approval's decision, from git
+    commit: str = ""  # the last commit that changed the plan file ("" without history)
 
     @property
     def completeness(self) -> int:
@@ -71,21 +73,22 @@ def analyse(project: Project, as_of: date, kept: Sequence[Footprint] = (), histo
     then = _decided(contexts, history)
     results = []
     for loaded, ctx, fp, versions in zip(project.plans, contexts, prints, then):
-        old, found = stale(PlanAnalysis(loaded, ctx, (), {}, fp), versions, levels) if versions else ([], [])
+        in_force = {a.id: versions[a.id] for a in ctx.plan.approvals if a.id in versions and a.status == "granted"
+                    and not ctx.decision.history(a.before)}
+        old, found = stale(PlanAnalysis(loaded, ctx, (), {}, fp), in_force, levels) if in_force else ([], [])
         findings = tuple(lint_plan(ctx, levels, [*conflicts.findings(across, fp, levels), *found]))
         results.append(PlanAnalysis(loaded, ctx, findings, pillar_scores(findings, levels, lambda r: r.scored(ctx)), fp,
-                                    tuple(old)))
+                                    tuple(old), versions, history.last(Path(ctx.doc.file)) if history else ""))
     return Analysis(project, as_of, tuple(results), across)
 
 
 def _decided(contexts: Sequence[PlanContext], history: History | None) -> list[dict[str, Version]]:
-    """For each plan, the plan as it was when each of its granted approvals
-    still in force was decided (by approval id); read from git in one go."""
+    """For each plan, the plan as it was when each of its approvals was
+    decided (by approval id); read from git in one go."""
     wanted: list[tuple[int, str, Path, date]] = []
     for n, ctx in enumerate(contexts):
         for a in ctx.plan.approvals if history is not None else []:
-            if a.status == "granted" and a.decided_on is not None and a.decided_on <= ctx.as_of \
-                    and not ctx.decision.history(a.before):
+            if a.decided_on is not None and a.decided_on <= ctx.as_of:
                 wanted.append((n, a.id, Path(ctx.doc.file), a.decided_on))
     out: list[dict[str, Version]] = [{} for _ in contexts]
     if history is not None and wanted:

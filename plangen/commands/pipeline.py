@@ -116,7 +116,8 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     if not project.ok or (strict and stop):
         return sorted(stop)
     site = project.site
-    parts, pages = plan_pages(analysis)
+    parts, pages = plan_pages(analysis, found if isinstance(found, str) else
+                              "" if found is not None else "approval-stale is off, so the history is not read")
     fresh = {p.loaded.doc.file: (p, part) for p, part in zip(analysis.plans, parts)}
     order = [name for name in map(display_name, (path for path, _ in plan_files)) if name in fresh or name in kept]
     views = site_views([fresh[n][1] if n in fresh else kept[n].part for n in order], site, day, pages,

@@ -58,12 +58,16 @@ def render_pages(views: SiteViews, env: SandboxedEnvironment,
 
 
 def _render_one(env: SandboxedEnvironment, page: Page, views: SiteViews) -> str:
-    view = page.made()
+    return render_one(env, page.template, page.made(), page.path, views)
+
+
+def render_one(env: SandboxedEnvironment, name: str, view: Any, path: str, site: SiteViews | None = None) -> str:
+    """One page's Markdown from its template and view (`site`: what every page may read)."""
     try:
-        template = env.get_template(page.template)
-        return _mark_diagrams(template.render(page=view, page_path=page.path, site=views))
+        template = env.get_template(name)
+        return _mark_diagrams(template.render(page=view, page_path=path, site=site))
     except TemplateError as exc:
-        raise PlangenError(_template_message(exc, page.template),
+        raise PlangenError(_template_message(exc, name),
                            "fix the template, or delete it to use the built-in one") from None
 
 

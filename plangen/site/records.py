@@ -30,10 +30,11 @@ from plangen.errors import Finding
 from plangen.project import display_name
 from plangen.resources import builtin
 from plangen.site import store
+from plangen.views.audit import audit_path
 from plangen.views.base import plan_path, runbook_path
 from plangen.views.parts import PlanPart
 
-FORMAT = "plangen plan record 2"
+FORMAT = "plangen plan record 3"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Record:
 
 @dataclass(frozen=True)
 class _Entry:
-    format: Literal["plangen plan record 2"]
+    format: Literal["plangen plan record 3"]
     key: str
     record: Record
 
@@ -130,7 +131,8 @@ class Records:
             plan = p.context.plan
             reads = sorted({d.plan for d in plan.dependencies if d.plan} | {r.plan for r in plan.relations})
             record = Record(part, tuple((ident, digest_of.get(ident, "")) for ident in reads), tuple(by_file[name]),
-                            p.findings, tuple((path, rendered[path]) for path in (plan_path(plan.id), runbook_path(plan.id))),
+                            p.findings, tuple((path, rendered[path]) for path in (plan_path(plan.id), runbook_path(plan.id),
+                                                                           audit_path(plan.id))),
                             entries[name], events[name], p.footprint)
             # Keyed by the bytes this build parsed: a file edited meanwhile gets a new key next time.
             self.put(self.key(name, p.loaded.group, p.loaded.doc.sha256), record)

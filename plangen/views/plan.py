@@ -236,6 +236,7 @@ class ConflictRow:
 class PlanPage:
     path: str
     runbook: Ref
+    audit: Ref  # the audit page
     id: str
     title: str
     summary: str
@@ -512,6 +513,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory, titles: dict[str, str] 
     return PlanPage(
         path=plan_path(plan.id),
         runbook=Ref("Rollback runbook", runbook_path(plan.id)),
+        audit=Ref("Audit pack", f"plans/{plan.id}/audit.md"),
         id=plan.id,
         title=plan.title,
         summary=plan.summary or "",

@@ -17,6 +17,7 @@ from typing import Any
 
 from plangen.errors import short
 from plangen.analysis.analyse import Analysis
+from plangen.views.audit import audit_page, audit_path
 from plangen.analysis.conflicts import KINDS, Conflicts, Member, grouped
 from plangen.analysis.registry import PILLARS, rules
 from plangen.model.site import SiteConfig
@@ -362,9 +363,10 @@ def navigation(parts: Sequence[PlanPart]) -> tuple[NavItem, ...]:
     )
 
 
-def plan_pages(analysis: Analysis) -> tuple[list[PlanPart], list[Page]]:
-    """Each plan's part and its two pages (the plan page's view is made
-    where it is rendered)."""
+def plan_pages(analysis: Analysis, history: str = "") -> tuple[list[PlanPart], list[Page]]:
+    """Each plan's part and its three pages: plan, runbook, audit (the views
+    of the plan and audit pages are made where they are rendered).
+    `history`: why the plans' git history was not read ("" when it was)."""
     site = analysis.project.site or SiteConfig()
     people = Directory(site)
     titles = {p.context.plan.id: p.context.plan.title for p in analysis.plans}
@@ -373,7 +375,8 @@ def plan_pages(analysis: Analysis) -> tuple[list[PlanPart], list[Page]]:
         book = runbook_page(p, people)
         parts.append(plan_part(p, people, book))
         shared = grouped(analysis.conflicts.by_file.get(p.loaded.doc.file, ([], []))[0])
-        pages += [Page(plan_path(p.context.plan.id), "plan.md.j2", None, partial(plan_page, p, people, titles, shared)),
+        pages += [Page(audit_path(p.context.plan.id), "audit.md.j2", None, partial(audit_page, p, people, history)),
+                  Page(plan_path(p.context.plan.id), "plan.md.j2", None, partial(plan_page, p, people, titles, shared)),
                   Page(book.path, "runbook.md.j2", book)]
     return parts, pages
 
@@ -404,6 +407,6 @@ def site_views(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date,
     pages += [Page(e.path, "person.md.j2", e) for e in entries]
     # Reached from links: every runbook and directory entry. Two globs, not
     # a line per page: MkDocs matches each pattern against every file.
-    hidden = (runbook_path("*"), "directory/*/*.md")
+    hidden = (runbook_path("*"), audit_path("*"), "directory/*/*.md")
     return SiteViews(config.site.title, config.site.organisation or "", tuple(pages), navigation(parts),
                      hidden, config.site.description or "")
