@@ -16,7 +16,7 @@ from plangen.analysis.dates import build_date
 from plangen.errors import Finding, PlangenError
 from plangen.model.base import MAX_DAY, MIN_DAY
 from plangen.model.site import SiteConfig
-from plangen.commands.report import say
+from plangen.commands.report import Progress, say
 from plangen.history import History, open_history
 from plangen.analysis.stale import RULE as APPROVAL_STALE
 from plangen.project import DEFAULT_SITE_CONFIG, LoadedPlan, display_name, load_project, load_site, locate
@@ -53,12 +53,14 @@ def plan_history(files: Sequence[Path], site: SiteConfig | None) -> History | st
     return open_history(files)
 
 
-def history_note(found: History | str | None, plans: Sequence[LoadedPlan]) -> History | None:
+def history_note(found: History | str | None, plans: Sequence[LoadedPlan],
+                 tell: Callable[[str], None] = say) -> History | None:
     """Say once why approvals were not checked against history, if any plan
-    has an approval that could have been."""
+    has an approval that could have been (`tell`: a build's status lines,
+    which --quiet silences)."""
     if isinstance(found, str):
         if any(a.status == "granted" and a.decided_on for p in plans for a in p.plan.approvals):
-            say(f"plangen: note: approvals were not checked against the plans' history: {found}")
+            tell(f"plangen: note: approvals were not checked against the plans' history: {found}")
         return None
     return found
 
@@ -99,7 +101,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
             project = load_project(paths, site_config, progress)
         kept = {name: held[name] for name in project.kept}
         if attempt == 0:  # said once
-            history = history_note(found, project.plans)
+            history = history_note(found, project.plans, progress.say if isinstance(progress, Progress) else say)
         analysis = analyse(project, day, [r.footprint for r in kept.values()], history)
         # A kept plan whose conflicts with the others changed is read again: its page shows them.
         moved = {name for name, r in kept.items() if _across(r.findings) != _across(across_findings(
