@@ -134,3 +134,6 @@ def test_search_leaves_diagram_sources_out_and_lands_on_steps(site) -> None:
     assert not [d["location"] for d in index["docs"] if "flowchart" in d["text"] or "gantt" in d["text"]]
     steps = [d["location"] for d in index["docs"] if "#step-" in d["location"]]
     assert "plans/invoice-risk-review/runbook/#step-2" in steps
+    # The audit packs repeat their plan pages: they stay out, so a search lands on the plan.
+    assert (root / "plans" / "invoice-risk-review" / "audit" / "index.html").is_file()
+    assert not [d["location"] for d in index["docs"] if "/audit/" in d["location"]]

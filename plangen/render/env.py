@@ -142,16 +142,18 @@ def _safe_range(*args: int) -> range:
 _HIDEABLE = ("navigation", "toc")
 
 
-def _front_matter(title: str, hide: tuple[str, ...] = (), print_header: str = "") -> Md:
+def _front_matter(title: str, hide: tuple[str, ...] = (), print_header: str = "", searched: bool = True) -> Md:
     """The page's title for MkDocs: the theme prints it as HTML (in <title>,
     the nav, the breadcrumbs), so it is HTML-escaped here, and JSON-quoted,
     which YAML reads as a plain string (non-ASCII kept as it is: YAML has no
     surrogate-pair escapes for emoji). `hide` names Material sidebars to hide;
-    `print_header` is the line printed atop every paper page (theme override)."""
+    `print_header` is the line printed atop every paper page (theme override);
+    a page not `searched` stays out of the search index (it repeats another)."""
     quoted = json.dumps(escape.theme_text(title), ensure_ascii=False)
     hidden = "".join(f"  - {name}\n" for name in hide if name in _HIDEABLE)
     header = f"plangen_print: {json.dumps(escape.css_string(print_header))}\n" if print_header else ""
-    return Md(f"---\ntitle: {quoted}\n" + (f"hide:\n{hidden}" if hidden else "") + header + "---\n\n")
+    search = "" if searched else "search:\n  exclude: true\n"
+    return Md(f"---\ntitle: {quoted}\n" + (f"hide:\n{hidden}" if hidden else "") + header + search + "---\n\n")
 
 
 def _nowrap(text: str) -> Md:
