@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from plangen.analysis.analyse import PlanAnalysis
+from plangen.errors import short
 from plangen.views.base import Directory, Link, Ref, Who, day, label, plan_path
 from plangen.views.plan import covers_text
 
@@ -104,7 +105,7 @@ class AuditPage:
 def audit_page(p: PlanAnalysis, people: Directory, history: str = "") -> AuditPage:
     """`history`: why the plans' git history was not read ("" when it was)."""
     plan = p.context.plan
-    names = {ph.id: ph.name for ph in plan.rollout.phases}
+    names = {ph.id: short(ph.name) for ph in plan.rollout.phases}  # referred to: defined on the plan page
     stale = {s.approval: s.changes for s in p.stale}
 
     def person(ident: str) -> Person:
