@@ -48,24 +48,17 @@ class History:
         self._versions: dict[tuple[str, str], Version | None] = {}
 
     def path_of(self, file: Path) -> str | None:
-        try:
-            rel = Path(os.path.relpath(file.resolve(), self.root))
-        except ValueError:
-            return None
-        return None if rel.parts[:1] == ("..",) else rel.as_posix()
+        return _inside(self.root, file)
 
     def last(self, file: Path) -> str:
         """The last commit that changed the file ("" if none did)."""
         commits = self.changes.get(self.path_of(file) or "", [])
         return commits[0][1] if commits else ""
 
-    def on(self, file: Path, day: date) -> Version | None:
-        """The file as it was at the end of `day`; None if git has no version
-        of it by then (the plan was committed later, or is not tracked)."""
-        return self.read([(file, day)])[0]
-
     def read(self, wanted: Sequence[tuple[Path, date]]) -> list[Version | None]:
-        """Several versions at once (one `git cat-file` for all)."""
+        """Each file as it was at the end of its day, all read with one `git
+        cat-file`; None where git has no version of it by then (the plan was
+        committed later, or is not tracked)."""
         picks: list[tuple[str, str, date, tuple[str, ...]] | None] = []
         for file, day in wanted:
             path = self.path_of(file)
@@ -77,7 +70,7 @@ class History:
             later = tuple(commit for _, commit in reversed(commits[:at]))
             picks.append((path, commits[at][1], commits[at][0], later))
         missing = sorted({(p[0], p[1]) for p in picks if p is not None} - self._versions.keys())
-        for (path, commit), blob in zip(missing, _blobs(self.root, [f"{c}:{p}" for p, c in missing])):
+        for (path, commit), blob in zip(missing, read_blobs(self.root, [f"{c}:{p}" for p, c in missing])):
             self._versions[path, commit] = None if blob is None else _version(path, commit, blob)
         out: list[Version | None] = []
         for pick in picks:
@@ -105,14 +98,7 @@ def open_history(files: Iterable[Path]) -> History | str:
     head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
     if head is None:
         return "the repository has no commits yet"
-    paths = []
-    for f in files:
-        try:
-            rel = Path(os.path.relpath(f.resolve(), root))
-        except ValueError:
-            continue
-        if rel.parts[:1] != ("..",):
-            paths.append(rel.as_posix())
+    paths = [rel for rel in (_inside(root, f) for f in files) if rel is not None]
     out = _git(root, "log", "--first-parent", "-z", "--name-only", "--no-renames", "--format=%H%x1f%cI",
                "HEAD", "--", *paths) if paths else b""
     changes: dict[str, list[tuple[date, str]]] = {}
@@ -127,14 +113,24 @@ def open_history(files: Iterable[Path]) -> History | str:
     return History(root, head.decode().strip(), changes)
 
 
+def _inside(root: Path, file: Path) -> str | None:
+    """The file's path in the repository at `root`, or None if it lies outside."""
+    try:
+        rel = Path(os.path.relpath(file.resolve(), root))
+    except ValueError:  # another drive
+        return None
+    return None if rel.parts[:1] == ("..",) else rel.as_posix()
+
+
 def _git(where: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     """A git command's output, or None when it fails (not a repository, no such object)."""
     done = subprocess.run(["git", "-C", str(where), *args], input=stdin, capture_output=True, check=False)
     return done.stdout if done.returncode == 0 else None
 
 
-def _blobs(root: Path, specs: list[str]) -> list[bytes | None]:
-    """`commit:path` contents, in order, with one `git cat-file --batch`; None for a missing one."""
+def read_blobs(root: Path, specs: list[str]) -> list[bytes | None]:
+    """Objects' contents (`commit:path` or blob ids), in order, with one `git
+    cat-file --batch` in `root`; None for one that is missing or not a file."""
     if not specs:
         return []
     out = _git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode("utf-8", "surrogateescape"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plangen.analysis import conflicts
 from plangen.analysis.conflicts import Conflicts, Footprint, footprint
@@ -19,6 +19,9 @@ from plangen.history import History, Version
 from plangen.model.site import SiteConfig
 from plangen.project import LoadedPlan, Project
 
+if TYPE_CHECKING:  # stale.py compares through analyse(): imported where it runs
+    from plangen.analysis.stale import Stale
+
 
 @dataclass(frozen=True)
 class PlanAnalysis:
@@ -27,7 +30,7 @@ class PlanAnalysis:
     findings: tuple[Finding, ...]  # sorted; waived ones have severity "waived"
     scores: dict[str, int]  # completeness per pillar, 0-100
     footprint: Footprint  # what it brings to the checks across plans
-    stale: tuple[Any, ...] = ()  # granted approvals whose gated phases changed since (analysis/stale.py)
+    stale: tuple[Stale, ...] = ()  # granted approvals whose gated phases changed since (analysis/stale.py)
     decided: dict[str, Version] = field(default_factory=dict)  # the plan at each approval's decision, from git
     commit: str = ""  # the last commit that changed the plan file ("" without history)
 

@@ -44,6 +44,11 @@ class Use:
     key: str  # the same key in two plans means the same thing
     label: str  # how to name it
 
+    @property
+    def named(self) -> str:
+        """How a finding or page names it: a person with their id, anything else by its name."""
+        return f"{self.label} ({self.key})" if self.kind == "person" and self.label != self.key else self.label
+
 
 @dataclass(frozen=True)
 class Window:
@@ -331,8 +336,7 @@ def findings(result: Conflicts, fp: Footprint, levels: Mapping[str, str]) -> lis
         rule_id = RULE[kind]
         if levels.get(rule_id) == "off":
             continue
-        names = [f"{u.label} ({u.key})" if kind == "person" and u.key != u.label else quote_name(u.label)
-                 for u in shared.uses]
+        names = [u.named if kind == "person" else quote_name(u.named) for u in shared.uses]
         listed = _by_plan(others)
         more = f"; and {count - len(others)} more" if count > len(others) else ""
         message = (f"phase {quote_name(w.name)} ({_days(w.first, w.last)}) overlaps phases of other plans that "

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from plangen.analysis.analyse import Analysis, PlanAnalysis, analyse
 from plangen.analysis.compare import Change, compare
+from plangen.analysis.registry import rules
 from plangen.errors import Finding, format_path
 from plangen.history import Version
 from plangen.project import LoadedPlan, Project
@@ -35,13 +37,11 @@ class Stale:
     changes: tuple[str, ...]  # what changed, in reviewers' words
 
 
-def stale(now: Any, versions: Mapping[str, Version], levels: Mapping[str, str]) -> tuple[list[Stale], list[Finding]]:
+def stale(now: PlanAnalysis, versions: Mapping[str, Version],
+          levels: Mapping[str, str]) -> tuple[list[Stale], list[Finding]]:
     """The stale approvals of one analysed plan (`now`, a PlanAnalysis
     without these findings yet), given the plan at each approval's decision
     (by approval id), and their findings (before waivers)."""
-    from plangen.analysis.analyse import Analysis, analyse
-    from plangen.analysis.registry import rules
-
     if levels.get(RULE) == "off":
         return [], []
     plan, ctx = now.context.plan, now.context

@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 from plangen.analysis.analyse import analyse
-from plangen.commands.pipeline import USER_TEMPLATES, history_note, judge_day, plan_history
+from plangen.commands.pipeline import USER_TEMPLATES, history_note, judge_day
 from plangen.commands.report import dump_json, emit, say
 from plangen.errors import PlangenError, printable
 from plangen.model.explain import did_you_mean
-from plangen.history import History
+from plangen.history import open_history
 from plangen.project import display_name, load_project
 from plangen.render.env import make_env
 from plangen.render.pages import render_one
@@ -35,8 +35,8 @@ def run(plan: str, paths: list[Path], site_config: Path | None, fmt: str, out: P
         emit(errors, "text")
         say("plangen: the plans do not validate; fix them to audit")
         return 1
-    found = plan_history([Path(p.doc.file) for p in project.plans], project.site)
-    history = history_note(found, project.plans)
+    found = open_history([Path(p.doc.file) for p in project.plans])
+    history = history_note(found, project)
     analysis = analyse(project, day, history=history)
     wanted = Path(plan)
     chosen = [p for p in analysis.plans if p.context.plan.id == plan
@@ -45,9 +45,7 @@ def run(plan: str, paths: list[Path], site_config: Path | None, fmt: str, out: P
         ids = [p.context.plan.id for p in analysis.plans]
         raise PlangenError(f"no plan {printable(plan)} among {len(ids)} plans", did_you_mean(plan, ids)
                            + " (give a plan id or its file)")
-    reason = found if isinstance(found, str) else "" if isinstance(found, History) else \
-        "approval-stale is off, so the history is not read"
-    page = audit_page(chosen[0], Directory(project.site), reason)
+    page = audit_page(chosen[0], Directory(project.site), found if isinstance(found, str) else "")
     if fmt == "json":
         text = dump_json(audit_json(page)) + "\n"
     else:

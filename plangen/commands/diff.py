@@ -25,6 +25,7 @@ from plangen.analysis.compare import PlanChanges, compare
 from plangen.commands.pipeline import judge_day
 from plangen.commands.report import dump_json, emit
 from plangen.errors import Finding, PlangenError, plural, printable
+from plangen.history import read_blobs
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG, PLAN_SUFFIXES, SITE_FILE, Project, load_project
 from plangen.render.escape import md_inline
 
@@ -146,9 +147,9 @@ class _Git:
             "give two existing files or folders to compare, or run plangen in a git work tree",
         )
 
-    def _git(self, *args: str, what: str, stdin: bytes | None = None) -> bytes:
+    def _git(self, *args: str, what: str) -> bytes:
         try:
-            done = subprocess.run(["git", *args], input=stdin, capture_output=True, check=False)
+            done = subprocess.run(["git", *args], capture_output=True, check=False)
         except FileNotFoundError:
             raise PlangenError("git is not installed, so BASE and HEAD cannot be read as revisions",
                                "install git, or give two existing files or folders to compare") from None
@@ -198,17 +199,10 @@ class _Git:
 
     def _read(self, oids: list[bytes], revision: str) -> list[bytes]:
         """Blob contents, in order, with one `git cat-file --batch`."""
-        if not oids:
-            return []
-        out = self._git("cat-file", "--batch", what=f"the plans of {revision}", stdin=b"".join(o + b"\n" for o in oids))
-        blobs, pos = [], 0
-        for _ in oids:
-            header_end = out.index(b"\n", pos)
-            size = int(out[pos:header_end].split()[2])
-            start = header_end + 1
-            blobs.append(out[start:start + size])
-            pos = start + size + 1
-        return blobs
+        blobs = read_blobs(Path.cwd(), [oid.decode("ascii") for oid in oids])
+        if any(blob is None for blob in blobs):
+            raise PlangenError(f"git could not read the plans of {revision}")
+        return [blob for blob in blobs if blob is not None]
 
 
 # -- loading ---------------------------------------------------------------------

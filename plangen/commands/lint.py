@@ -10,7 +10,8 @@ import click
 from plangen.analysis.analyse import analyse
 from plangen.analysis.lint import UNUSED_WAIVER
 from plangen.analysis.registry import rules
-from plangen.commands.pipeline import history_note, judge_day, plan_history
+from plangen.commands.pipeline import history_note, judge_day
+from plangen.history import open_history
 from plangen.commands.report import emit
 from plangen.errors import plural
 from plangen.project import load_project
@@ -19,7 +20,7 @@ from plangen.project import load_project
 def run(paths: list[Path], site_config: Path | None, fmt: str, strict: bool, as_of: date | None) -> int:
     day = judge_day(as_of)
     project = load_project(paths, site_config)
-    history = history_note(plan_history([Path(p.doc.file) for p in project.plans], project.site), project.plans)
+    history = history_note(open_history([Path(p.doc.file) for p in project.plans]), project)
     analysis = analyse(project, day, history=history)
     findings = analysis.findings
     emit(findings, fmt)

@@ -19,7 +19,7 @@ from plangen.model.site import SiteConfig
 from plangen.commands.report import Progress, say
 from plangen.history import History, open_history
 from plangen.analysis.stale import RULE as APPROVAL_STALE
-from plangen.project import DEFAULT_SITE_CONFIG, LoadedPlan, display_name, load_project, load_site, locate
+from plangen.project import DEFAULT_SITE_CONFIG, Project, display_name, load_project, locate
 from plangen.render.env import make_env
 from plangen.render.exports import calendar_ics, plan_entry, plan_events, plans_json, schema_json
 from plangen.render.pages import render_pages
@@ -45,24 +45,17 @@ def _across(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(f for f in findings if f.rule in conflicts.RULES)
 
 
-def plan_history(files: Sequence[Path], site: SiteConfig | None) -> History | str | None:
-    """The plans' git history for approval-stale, or why there is none
-    (None: the rule is off)."""
-    if (site or SiteConfig()).lint.get(APPROVAL_STALE) == "off":
-        return None
-    return open_history(files)
-
-
-def history_note(found: History | str | None, plans: Sequence[LoadedPlan],
-                 tell: Callable[[str], None] = say) -> History | None:
-    """Say once why approvals were not checked against history, if any plan
-    has an approval that could have been (`tell`: a build's status lines,
-    which --quiet silences)."""
-    if isinstance(found, str):
-        if any(a.status == "granted" and a.decided_on for p in plans for a in p.plan.approvals):
-            tell(f"plangen: note: approvals were not checked against the plans' history: {found}")
-        return None
-    return found
+def history_note(found: History | str, project: Project, tell: Callable[[str], None] = say) -> History | None:
+    """The plans' history, or None after saying once why approvals were not
+    checked against it, when a plan has an approval that could have been
+    and approval-stale is on (`tell`: a build's status lines, which --quiet
+    silences)."""
+    if isinstance(found, History):
+        return found
+    off = (project.site or SiteConfig()).lint.get(APPROVAL_STALE) == "off"
+    if not off and any(a.status == "granted" and a.decided_on for p in project.plans for a in p.plan.approvals):
+        tell(f"plangen: note: approvals were not checked against the plans' history: {found}")
+    return None
 
 
 def judge_day(as_of: date | None) -> date:
@@ -88,8 +81,8 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     user_dir = site_config if site_config and site_config.is_dir() else (
         site_config.parent if site_config else DEFAULT_SITE_CONFIG)
     user_yml = user_dir / "mkdocs.yml"
-    found = plan_history([path for path, _ in plan_files], load_site(site_path)[0] if site_path else None)
-    head = found.head if isinstance(found, History) else str(found)
+    found = open_history([path for path, _ in plan_files])
+    head = found.head if isinstance(found, History) else found
     records = Records(cache, site=site_path, templates=templates, mkdocs_yml=user_yml,
                       settings=f"as of {day}; offline {offline}; assets {assets}; history {head}")
     held = records.held(plan_files)
@@ -101,7 +94,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
             project = load_project(paths, site_config, progress)
         kept = {name: held[name] for name in project.kept}
         if attempt == 0:  # said once
-            history = history_note(found, project.plans, progress.say if isinstance(progress, Progress) else say)
+            history = history_note(found, project, progress.say if isinstance(progress, Progress) else say)
         analysis = analyse(project, day, [r.footprint for r in kept.values()], history)
         # A kept plan whose conflicts with the others changed is read again: its page shows them.
         moved = {name for name, r in kept.items() if _across(r.findings) != _across(across_findings(
@@ -118,8 +111,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     if not project.ok or (strict and stop):
         return sorted(stop)
     site = project.site
-    parts, pages = plan_pages(analysis, found if isinstance(found, str) else
-                              "" if found is not None else "approval-stale is off, so the history is not read")
+    parts, pages = plan_pages(analysis, found if isinstance(found, str) else "")
     fresh = {p.loaded.doc.file: (p, part) for p, part in zip(analysis.plans, parts)}
     order = [name for name in map(display_name, (path for path, _ in plan_files)) if name in fresh or name in kept]
     views = site_views([fresh[n][1] if n in fresh else kept[n].part for n in order], site, day, pages,

@@ -12,8 +12,9 @@ cache can write the site, so it is trusted as much as the site folder and
 must never be restored from an untrusted source (a cache a pull request's
 job could write). A page taken from here is a hard link to its entry (on
 this kind of disk, writing a file's data costs thirty times as much as
-linking it); entries are replaced by renaming, never written in place. After a build, entries it did not use are removed, so the
-cache holds one site's pages.
+linking it); entries are replaced by renaming, never written in place.
+After a build, entries it did not use are removed, so the cache holds one
+site's pages.
 """
 
 from __future__ import annotations

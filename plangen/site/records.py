@@ -30,8 +30,7 @@ from plangen.errors import Finding
 from plangen.project import display_name
 from plangen.resources import builtin
 from plangen.site import store
-from plangen.views.audit import audit_path
-from plangen.views.base import plan_path, runbook_path
+from plangen.views.base import audit_path, plan_path, runbook_path
 from plangen.views.parts import PlanPart
 
 FORMAT = "plangen plan record 3"
@@ -43,7 +42,7 @@ class Record:
     reads: tuple[tuple[str, str], ...]  # (plan id, digest of its file) of each plan this one reads
     warnings: tuple[Finding, ...]  # the file's validation warnings
     findings: tuple[Finding, ...]  # readiness findings, as lint gives them
-    pages: tuple[tuple[str, str], ...]  # docs path, Markdown: the plan page and its runbook
+    pages: tuple[tuple[str, str], ...]  # docs path, Markdown: the plan page, its runbook and its audit pack
     entry: str  # its entry of plans.json
     events: tuple[str, ...]  # its lines of calendar.ics
     footprint: Footprint  # what it brings to the checks across plans
@@ -130,10 +129,10 @@ class Records:
         for name, (p, part) in fresh.items():
             plan = p.context.plan
             reads = sorted({d.plan for d in plan.dependencies if d.plan} | {r.plan for r in plan.relations})
+            own = (plan_path(plan.id), runbook_path(plan.id), audit_path(plan.id))
             record = Record(part, tuple((ident, digest_of.get(ident, "")) for ident in reads), tuple(by_file[name]),
-                            p.findings, tuple((path, rendered[path]) for path in (plan_path(plan.id), runbook_path(plan.id),
-                                                                           audit_path(plan.id))),
-                            entries[name], events[name], p.footprint)
+                            p.findings, tuple((path, rendered[path]) for path in own), entries[name], events[name],
+                            p.footprint)
             # Keyed by the bytes this build parsed: a file edited meanwhile gets a new key next time.
             self.put(self.key(name, p.loaded.group, p.loaded.doc.sha256), record)
         self.prune()

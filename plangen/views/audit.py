@@ -12,14 +12,8 @@ from typing import Any
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.errors import short
-from plangen.views.base import Directory, Link, Ref, Who, day, label, plan_path
+from plangen.views.base import Directory, Link, Ref, Who, audit_path, day, label, plan_path
 from plangen.views.plan import covers_text
-
-AUDIT = "audit.md"
-
-
-def audit_path(plan_id: str) -> str:
-    return f"plans/{plan_id}/{AUDIT}"
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,15 @@ def runbook_path(plan_id: str) -> str:
     return f"plans/{plan_id}/runbook.md"
 
 
+def audit_path(plan_id: str) -> str:
+    return f"plans/{plan_id}/audit.md"
+
+
+def phase_ref(plan_id: str, plan_title: str, phase_id: str, phase_name: str) -> Ref:
+    """A phase of a plan, named from another page: "Plan: Phase"."""
+    return Ref(f"{short(plan_title)}: {short(phase_name)}", plan_path(plan_id), f"phase-{phase_id}")
+
+
 def moment(value: datetime) -> str:
     """2026-12-01 10:40, or 2026-12-01 at midnight; seconds only when there are some."""
     if value.time() == time():
@@ -200,6 +209,11 @@ def starts_at(value: datetime | None) -> str:
 
 def day(value: date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def days(first: date | None, last: date | None) -> str:
+    """A span of days: "2026-12-01", or "2026-12-01 to 2026-12-05"."""
+    return day(first) if first == last else f"{day(first)} to {day(last)}"
 
 
 def percent(value: float | None) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.errors import short
-from plangen.views.base import Directory, Ref, Who, day, label, plan_path, runbook_path, status_icon
+from plangen.views.base import Directory, Ref, Who, day, days, label, phase_ref, plan_path, runbook_path, status_icon
 from plangen.views.decision import DecisionCard, decision_card
 from plangen.views.diagrams import Task, freeze_span, task_span
 from plangen.views.plan import BAR, covers_text, verdict_word
@@ -143,9 +143,8 @@ def _frozen(p: PlanAnalysis) -> tuple[tuple[Ref, str, str], ...]:
         if ctx.decision.phases[phase.id].finished:
             continue
         times = ctx.times[phase.id]
-        when = day(times.first_day) if times.first_day == times.last_day else f"{day(times.first_day)} to {day(times.last_day)}"
-        where = Ref(f"{short(ctx.plan.title)}: {short(phase.name)}", plan_path(ctx.plan.id), f"phase-{phase.id}")
-        out += [(where, when, f.describe()) for f in ctx.freezes_hit(phase) if f.site]
+        where = phase_ref(ctx.plan.id, ctx.plan.title, phase.id, phase.name)
+        out += [(where, days(times.first_day, times.last_day), f.describe()) for f in ctx.freezes_hit(phase) if f.site]
     return tuple(out)
 
 

@@ -14,7 +14,8 @@ from plangen.model.base import is_web_url
 from plangen.model.plan import Analysis, Covers, Plan
 from plangen.model.schedule import PhaseTimes, predecessors
 from plangen.views.base import (
-    Directory, Link, Ref, Who, day, label, moment, percent, plan_path, runbook_path, status_icon,
+    Directory, Link, Ref, Who, audit_path, day, days, label, moment, percent, phase_ref, plan_path, runbook_path,
+    status_icon,
 )
 from plangen.views.decision import (
     BlockerView, DecisionCard, blocker_view, decision_card, schedule_text, verdict_text, verdict_word,
@@ -481,16 +482,11 @@ def conflict_rows(shared: Sequence[Shared], path: str, phase_names: dict[str, st
     """A plan's conflicts with other plans, a row per phase and kind of thing shared."""
     rows = []
     for s in shared:
-        what = SHARED[s.kind] + ", ".join(u.label for u in s.uses)
+        what = SHARED[s.kind] + ", ".join(u.named for u in s.uses)
         here = Ref(phase_names.get(s.window.phase, short(s.window.name)), path, f"phase-{s.window.phase}")
-        rows.append(ConflictRow(here, what, tuple(
-            (Ref(f"{short(m.title)}: {short(m.name)}", plan_path(m.plan), f"phase-{m.phase}"), _days(m.first, m.last))
-            for m in s.others), s.count - len(s.others)))
+        rows.append(ConflictRow(here, what, tuple((phase_ref(m.plan, m.title, m.phase, m.name), days(m.first, m.last))
+                                                  for m in s.others), s.count - len(s.others)))
     return tuple(rows)
-
-
-def _days(first: date, last: date) -> str:
-    return day(first) if first == last else f"{day(first)} to {day(last)}"
 
 
 SHARED = {"dependency": "release-critical dependency: ", "system": "system: ", "person": "rollback or escalation: "}
@@ -513,7 +509,7 @@ def plan_page(analysis: PlanAnalysis, people: Directory, titles: dict[str, str] 
     return PlanPage(
         path=plan_path(plan.id),
         runbook=Ref("Rollback runbook", runbook_path(plan.id)),
-        audit=Ref("Audit pack", f"plans/{plan.id}/audit.md"),
+        audit=Ref("Audit pack", audit_path(plan.id)),
         id=plan.id,
         title=plan.title,
         summary=plan.summary or "",

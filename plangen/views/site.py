@@ -17,11 +17,12 @@ from typing import Any
 
 from plangen.errors import short
 from plangen.analysis.analyse import Analysis
-from plangen.views.audit import audit_page, audit_path
 from plangen.analysis.conflicts import KINDS, Conflicts, Member, grouped
 from plangen.analysis.registry import PILLARS, rules
 from plangen.model.site import SiteConfig
-from plangen.views.base import Directory, Ref, Who, day, directory_path, label, plan_path, runbook_path
+from plangen.views.audit import audit_page
+from plangen.views.base import (Directory, Ref, Who, audit_path, day, days, directory_path, label, phase_ref,
+                                plan_path, runbook_path)
 from plangen.analysis.freezes import site_freezes_of
 from plangen.views.diagrams import Gantt, Ids, Section, Task, freeze_span
 from plangen.views.parts import (CALENDAR_PAST, CalendarRow, Duty, OpenDependency, PendingApproval, PlanPart,
@@ -295,19 +296,14 @@ def directory_pages(parts: Sequence[PlanPart], people: Directory) -> list[Direct
 def conflicts_page(result: Conflicts, parts: Sequence[PlanPart], people: Directory, as_of: date) -> ConflictsPage:
     """Each conflict once: the phases of several plans that share a thing on
     the same days (things shared by exactly the same phases in one row)."""
-    def span(first: date, last: date) -> str:
-        return day(first) if first == last else f"{day(first)} to {day(last)}"
-
     rows: dict[str, dict[tuple[Member, ...], list[str]]] = {kind: {} for kind in KINDS}
     for c in result.conflicts:
-        label = f"{c.use.label} ({c.use.key})" if c.use.kind == "person" and c.use.label != c.use.key else c.use.label
-        rows[c.use.kind].setdefault(c.members, []).append(label)
+        rows[c.use.kind].setdefault(c.members, []).append(c.use.named)
 
     def groups(kind: str) -> tuple[ConflictGroup, ...]:
         return tuple(ConflictGroup(
-            ", ".join(labels), span(min(m.first for m in members), max(m.last for m in members)),
-            tuple((Ref(f"{short(m.title)}: {short(m.name)}", plan_path(m.plan), f"phase-{m.phase}"), span(m.first, m.last))
-                  for m in members))
+            ", ".join(labels), days(min(m.first for m in members), max(m.last for m in members)),
+            tuple((phase_ref(m.plan, m.title, m.phase, m.name), days(m.first, m.last)) for m in members))
             for members, labels in sorted(rows[kind].items(), key=lambda item: (item[0][0].first, item[1])))
 
     loads = tuple(LoadRow(people.who(load.approver), day(load.week), len(load.members), tuple(
