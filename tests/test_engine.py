@@ -5,6 +5,7 @@ however many pages came from the cache."""
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from plangen.site import engine
+from plangen.site.writer import BUSY, CACHE, WORK
 from conftest import REPO
 from plangen.workers import WorkerError, balanced, cores, fork_map
 from site_helpers import AS_OF, plangen, project_copy
@@ -62,9 +64,9 @@ def test_the_split_build_is_byte_identical_to_mkdocs_build(project: Path, tmp_pa
     bare = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(src / "mkdocs.yml"),
                            "-d", str(tmp_path / "bare")], env=env, capture_output=True, text=True)
     assert bare.returncode == 0, bare.stderr
-    warnings = engine.build(src / "mkdocs.yml", tmp_path / "ours", strict=True, epoch=int(EPOCH),
-                            cache=tmp_path / "cache")
-    assert warnings == []
+    outcome = engine.build(src / "mkdocs.yml", tmp_path / "ours", strict=True, epoch=int(EPOCH),
+                           cache=tmp_path / "cache")
+    assert outcome.warnings == [] and outcome.converted == len(list((src / "docs").rglob("*.md")))
     assert len(list((tmp_path / "cache").glob("*.html"))) > 50  # plangen's own build ran, not MkDocs' fallback
     assert differences(tmp_path / "bare", tmp_path / "ours") == []
 
@@ -180,6 +182,66 @@ def test_chunks_share_the_cost_and_keep_the_order() -> None:
     totals = [sum(sizes[i] for i in c) for c in chunks]
     assert max(totals) - min(totals) <= 10
     assert balanced([], 2, cost=len) == []
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_second_copy_is_updated_in_place_and_the_published_site_never_written(project: Path,
+                                                                                  tmp_path: Path) -> None:
+    """A build with a cache brings the site before last (kept in the cache's
+    workspace) up to date and swaps it in: the site being published while it
+    works, which shares pages with it through the cache's links, is left as
+    it was; a workspace a killed build left half-changed is started afresh."""
+    work = shutil.copytree(project, tmp_path / "p")
+    build = ["build", "--out", "site", "--as-of", AS_OF, "--quiet"]
+    back = work / f".site{CACHE}" / WORK / "site"
+    plan = work / "plans" / "platform" / "checkout-canary.yaml"
+    other = work / "plans" / "support" / "reply-drafts-model-swap.yaml"
+    texts = {path: path.read_text(encoding="utf-8") for path in (plan, other)}
+
+    def edit(summary: str, path: Path = plan) -> None:
+        path.write_text(re.sub(r"(?m)^summary: .*$", f"summary: >-\n  {summary}", texts[path], count=1),
+                        encoding="utf-8")
+
+    def equals_clean() -> None:
+        shutil.rmtree(work / "clean", ignore_errors=True)
+        assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+        assert differences(work / "site", work / "clean") == []
+
+    assert plangen(*build, cwd=work).returncode == 0
+    # The canary's pages are kept in two builds running (so both copies link the same cache entries),
+    # then change: only the copy being updated may change.
+    for summary, path in (("First edit.", plan), ("Second edit.", other), ("Third edit.", other),
+                          ("Fourth edit.", plan)):
+        edit(summary, path)
+        published = digests(work / "site")
+        folder = os.stat(work / "site").st_ino
+        assert plangen(*build, cwd=work).returncode == 0
+        equals_clean()
+        if back.is_dir():  # the site published during the build is now the second copy, unchanged
+            assert os.stat(back).st_ino == folder and digests(back) == published
+    assert any(p.stat().st_nlink > 1 for p in (work / "site").rglob("*.html"))  # kept pages are the cache's
+
+    # A build killed while changing the workspace leaves its mark: the next build starts it afresh.
+    (back / "planted.html").write_text("half-written", encoding="utf-8")
+    (back / "index.html").unlink()  # a page being written (never written into: it may be a link)
+    (back / "index.html").write_text("half-written", encoding="utf-8")
+    (work / f".site{CACHE}" / WORK / BUSY).write_bytes(b"")
+    edit("Fifth edit.")
+    assert plangen(*build, cwd=work).returncode == 0
+    equals_clean()
+    assert not (work / f".site{CACHE}" / WORK / BUSY).exists()
+    # Files the last build did not write (a page of a plan removed) are removed from the copy.
+    plan.unlink()
+    dependants = [p for p in (work / "plans").rglob("*.yaml") if "checkout-canary" in p.read_text(encoding="utf-8")]
+    for path in dependants:
+        path.unlink()
+    assert plangen(*build, cwd=work).returncode == 0
+    assert plangen(*build, cwd=work).returncode == 0
+    equals_clean()
 
 
 def test_a_plugin_plangen_does_not_know_gets_mkdocs_own_build(project: Path, tmp_path: Path) -> None:

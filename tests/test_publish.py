@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from plangen.errors import PlangenError
-from plangen.site.writer import CACHE, MARKER, check_output, publish, staging
+from plangen.site.writer import BUSY, CACHE, MARKER, WORK, check_output, publish, staging
 from site_helpers import AS_OF, plangen, project_copy
 
 pytestmark = pytest.mark.slow
@@ -162,9 +162,11 @@ def test_a_killed_build_leaves_only_the_old_site(project: Path, signal_name: str
     before = _digest(project / "site")
     cmd = [sys.executable, "-m", "plangen", "build", "--as-of", AS_OF, "--out", "site"]
     proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    busy = project / f".site{CACHE}" / WORK / BUSY  # a build with a cache works there
     deadline = time.monotonic() + 120
-    while not _leftovers(project) and time.monotonic() < deadline:  # wait until it is building
+    while not (_leftovers(project) or busy.exists()) and time.monotonic() < deadline:  # wait until it is building
         time.sleep(0.02)
+    assert time.monotonic() < deadline
     time.sleep(0.5)
     proc.send_signal(getattr(signal, signal_name))
     proc.wait(timeout=60)
@@ -185,13 +187,18 @@ def _limited(max_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
 
 
-def test_a_disk_that_fills_up_mid_build_is_a_message_and_keeps_the_old_site(project: Path) -> None:
+@pytest.mark.parametrize("cache", ["none", "emptied"])
+def test_a_disk_that_fills_up_mid_build_is_a_message_and_keeps_the_old_site(project: Path, cache: str) -> None:
     import os
+    import shutil
     import subprocess
     import sys
 
     before = _digest(project / "site")
-    cmd = [sys.executable, "-m", "plangen", "build", "--as-of", AS_OF, "--out", "site"]
+    if cache == "emptied":  # the workspace starts afresh: the vendored Mermaid (3 MB) is copied again
+        shutil.rmtree(project / f".site{CACHE}")
+    flags = ["--no-cache"] if cache == "none" else []
+    cmd = [sys.executable, "-m", "plangen", "build", "--as-of", AS_OF, "--out", "site", *flags]
     result = subprocess.run(cmd, cwd=project, capture_output=True, text=True, preexec_fn=lambda: _limited(200_000),
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=600)
     assert result.returncode == 1

@@ -72,7 +72,7 @@ def test_serve_rebuilds_when_a_plan_changes(tmp_path: Path) -> None:
         output = server.communicate(timeout=30)[0]
     assert "fix the errors above; still serving the last good version" in output
     assert "plangen: site built in " in output
-    assert re.search(r"plangen: rebuilt in [0-9.]+ s; [1-9][0-9]* file\(s\) of the site changed", output)
+    assert re.search(r"plangen: rebuilt in [0-9.]+ s; [1-9][0-9]* pages? converted, the others kept", output)
 
 
 def test_serve_survives_bad_config_load_and_sigterm(tmp_path: Path) -> None:

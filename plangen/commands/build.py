@@ -12,7 +12,7 @@ from plangen.commands.report import Progress, emit, say
 from plangen.errors import PlangenError, plural
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine, store
-from plangen.site.writer import cache_folder, check_output, publish, staging, write_tree
+from plangen.site.writer import WORK, cache_folder, check_output, publish, staging, sync_tree, workspace, write_tree
 
 
 def protected() -> list[Path]:
@@ -41,6 +41,31 @@ def disk_errors(out: Path) -> Iterator[None]:
                            "the previous site was left as it was") from None
 
 
+def build_site(result: Generated, out: Path, *, cache_dir: Path | None, strict: bool,
+               progress: Progress | None) -> engine.Outcome:
+    """Build the generated pages with MkDocs and put the site at `out`. With
+    a cache, the Markdown and the site are brought up to date in the cache's
+    workspace (only what changed is written) and swapped in; else both are
+    written afresh in a staging folder. Either way `out` is replaced in one
+    step, and only after the whole site is built."""
+    day = result.analysis.as_of
+    epoch = int(datetime.combine(day, time(), timezone.utc).timestamp())  # the same input, the same bytes
+    if cache_dir is not None and store.usable(cache_dir / WORK):
+        with workspace(out, cache_dir) as (src, site):
+            sync_tree(src, result.files)
+            site.mkdir(exist_ok=True)
+            outcome = engine.build(src / "mkdocs.yml", site, strict=strict, epoch=epoch, progress=progress,
+                                   cache=cache_dir / "pages", in_place=True)
+            publish(site, out, keep_old=True)
+        return outcome
+    with staging(out) as stage:
+        write_tree(stage / "src", result.files)
+        outcome = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch,
+                               progress=progress, cache=cache_dir / "pages" if cache_dir else None)
+        publish(stage / "site", out)
+    return outcome
+
+
 def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool, as_of: date | None,
         offline: bool, quiet: bool = False, cache: bool = True) -> int:
     with disk_errors(out):
@@ -57,18 +82,15 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
         say(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})")
         return 1
     emit(list(result.warnings), "text")
-    day = result.analysis.as_of
-    epoch = int(datetime.combine(day, time(), timezone.utc).timestamp())  # the same input, the same bytes
-    with disk_errors(out), staging(out) as stage:
-        write_tree(stage / "src", result.files)
-        unchanged = result.plans - len(result.analysis.plans)
-        reused = f" ({unchanged} kept from the last build)" if unchanged else ""
-        progress.say(f"plangen: building {plural(result.plans, 'plan')}{reused} with MkDocs...")
-        warnings = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch,
-                                progress=progress, cache=cache_dir / "pages" if cache_dir else None)
-        progress.close()
-        for message in warnings:
-            say(f"mkdocs: {message}")
-        publish(stage / "site", out)
-    progress.say(f"plangen: site written to {out} (as of {day})")
+    unchanged = result.plans - len(result.analysis.plans)
+    reused = f" ({unchanged} kept from the last build)" if unchanged else ""
+    progress.say(f"plangen: building {plural(result.plans, 'plan')}{reused} with MkDocs...")
+    with disk_errors(out):
+        try:
+            outcome = build_site(result, out, cache_dir=cache_dir, strict=strict, progress=progress)
+        finally:
+            progress.close()
+    for message in outcome.warnings:
+        say(f"mkdocs: {message}")
+    progress.say(f"plangen: site written to {out} (as of {result.analysis.as_of})")
     return 0

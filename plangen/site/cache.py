@@ -5,8 +5,9 @@ An entry is found by a key that hashes everything its HTML depends on (the
 engine computes it: versions, configuration, theme overrides, the nav and the
 page's source), and holds the page's HTML and what the build gathers from
 it (search entries, anchors, links, warnings) as JSON, never pickle. Entries
-are checked on every read (their own key, the HTML's digest, the shape of
-the data): a corrupt, truncated or foreign entry is a miss and is rebuilt.
+are checked on every read (their own key, the shape of the data, and the
+HTML's digest unless the HTML file is as it was written: same inode, size
+and time): a corrupt, truncated or foreign entry is a miss and is rebuilt.
 The digest guards against damage, not against forgery: whoever can write the
 cache can write the site, so it is trusted as much as the site folder and
 must never be restored from an untrusted source (a cache a pull request's
@@ -27,22 +28,28 @@ from typing import Any
 
 from plangen.site import store
 
-FORMAT = "plangen page cache 1"
+FORMAT = "plangen page cache 2"
 
 
 @dataclass(frozen=True)
 class Built:
     """One page as built: its HTML and what the rest of the build needs from it."""
-    html: bytes
+    html: bytes | None  # None: not read (an entry found whole by its file's stat)
     search: list[dict[str, Any]]  # the search index's entries, in order
     anchors: list[str | None]  # ids present on the page (MkDocs counts an element without one)
     links: dict[str, dict[str, str]]  # links to anchors: target page -> {anchor: link as written}
     warnings: list[str]
 
 
-def _valid(data: Any, key: str, html: bytes) -> bool:
+def _stat(path: Path) -> list[int]:
+    """What changes when a file is written: its inode, size and time."""
+    info = path.stat()
+    return [info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+def _valid(data: Any, key: str) -> bool:
     return (isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key
-            and data.get("sha256") == hashlib.sha256(html).hexdigest()
+            and isinstance(data.get("sha256"), str)
             and isinstance(data.get("search"), list) and all(isinstance(e, dict) for e in data["search"])
             and isinstance(data.get("anchors"), list) and all(a is None or isinstance(a, str) for a in data["anchors"])
             and isinstance(data.get("links"), dict)
@@ -64,11 +71,17 @@ class PageCache:
             return None
         html_path, meta_path = self._paths(key)
         try:
-            html = html_path.read_bytes()
             data = json.loads(meta_path.read_bytes())
+            if not _valid(data, key):
+                return None
+            html: bytes | None = None
+            if data.get("stat") != _stat(html_path):  # written since: read it and check it whole
+                html = html_path.read_bytes()
+                if hashlib.sha256(html).hexdigest() != data["sha256"]:
+                    return None
+            elif data["stat"][1] == 0:
+                html = b""
         except (OSError, ValueError):
-            return None
-        if not _valid(data, key, html):
             return None
         return Built(html, data["search"], data["anchors"], data["links"], data["warnings"])
 
@@ -79,13 +92,13 @@ class PageCache:
     def put(self, key: str, built: Built) -> None:
         """Write an entry; a cache that cannot be written is no error (the
         site is built all the same, only the next build is slower)."""
-        if not self.usable:
+        if not self.usable or built.html is None:
             return
-        data = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(built.html).hexdigest(),
-                "search": built.search, "anchors": built.anchors, "links": built.links,
-                "warnings": built.warnings}
         try:
-            store.write(self.folder, f"{key}.html", built.html)
+            html_path = store.write(self.folder, f"{key}.html", built.html)
+            data = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(built.html).hexdigest(),
+                    "stat": _stat(html_path), "search": built.search, "anchors": built.anchors,
+                    "links": built.links, "warnings": built.warnings}
             store.write(self.folder, f"{key}.json", json.dumps(data).encode("utf-8"))
         except OSError:
             pass

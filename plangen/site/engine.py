@@ -5,11 +5,13 @@ Swapping the engine (Zensical, ProperDocs) means changing this file only.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,20 +67,28 @@ def _progress_plugin(progress: Callable[[str, int, int], None]) -> Any:
     return Progress()
 
 
+@dataclass(frozen=True)
+class Outcome:
+    warnings: list[str]  # MkDocs' warnings, in order
+    converted: int  # pages converted from Markdown, not taken from the cache (-1: MkDocs' own build, all)
+
+
 def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None,
-          progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None) -> list[str]:
-    """Build the site; returns MkDocs' warnings. With `strict`, any warning
+          progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None,
+          in_place: bool = False) -> Outcome:
+    """Build the site. With `strict`, any warning
     fails. With `cache`, pages whose inputs did not change since the build
-    that wrote it are taken from there (see site/cache.py)."""
+    that wrote it are taken from there (see site/cache.py). With `in_place`,
+    `site_dir` holds an earlier build of the site (plangen's own, never one
+    published: see writer.workspace) and only what differs is written."""
     from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     handler = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     try:
-        config = load_config(str(config_file.absolute()), site_dir=str(site_dir.absolute()), strict=strict)
+        config = _load(config_file, site_dir=str(site_dir.absolute()), strict=strict)
         # plangen writes the site name HTML-escaped, because the theme prints
         # it raw in most places; marked as markup, the places that escape it
         # (the logo's title attribute) do not escape it twice.
@@ -87,12 +97,14 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
         if progress and not fast:
             config.plugins["plangen-progress"] = _progress_plugin(progress)
         config.plugins.on_startup(command="build", dirty=False)
+        converted = -1
         try:
             with _source_date(epoch):
                 if fast:
                     # Extensions that pull other files into a page make its HTML depend on more than its key.
                     reads_files = {"pymdownx.snippets", "pymdownx.b64"} & set(config.markdown_extensions)
-                    _build(config, handler, PageCache(cache) if cache and not reads_files else None, progress)
+                    converted = _build(config, handler, PageCache(cache) if cache and not reads_files else None,
+                                       progress, in_place)
                 else:  # a plugin we do not know may need MkDocs' own order of events
                     mkdocs_build(config)
         finally:
@@ -103,7 +115,7 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
                            "the messages above name the page and the problem") from None
     finally:
         log.removeHandler(handler)
-    return handler.messages
+    return Outcome(handler.messages, converted)
 
 
 # Plugins whose events the fast build below calls as MkDocs would: the
@@ -125,7 +137,7 @@ def _captured(log: logging.Logger) -> Iterator[_Collect]:
 
 
 def _build(config: Any, collect: _Collect, cache: PageCache | None,
-           progress: Callable[[str, int, int], None] | None) -> None:
+           progress: Callable[[str, int, int], None] | None, in_place: bool) -> int:
     """MkDocs' build, in MkDocs' order of events, with the per-page work
     (Markdown to HTML, theme, search entries) split over the cores and
     skipped for pages the cache holds. Pages are built independently once
@@ -137,12 +149,14 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     from mkdocs.exceptions import Abort
     from mkdocs.structure.files import InclusionLevel
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.meta import get_data
 
     log = logging.getLogger("mkdocs")
     start = len(collect.messages)
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
-    utils.clean_directory(config.site_dir)
+    if not in_place:
+        utils.clean_directory(config.site_dir)
     files = mk.get_files(config)
     env = config.theme.get_env()
     files.add_files_from_theme(env, config)
@@ -151,13 +165,15 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     nav = mk.get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    sources = []
     for file in doc_files:  # sources and front matter first: the nav shows every page's title
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)
         page = config.plugins.on_pre_page(file.page, config=config, files=files)
-        page.read_source(config)
+        sources.append(file.content_string)  # read once, as Page.read_source reads it (no plugin of ours reads sources)
+        page.markdown, page.meta = get_data(sources[-1])
     env = config.plugins.on_env(env, config=config, files=files)
-    files.copy_static_files(dirty=False, inclusion=InclusionLevel.is_included)
+    _copy_static(files, InclusionLevel.is_included, in_place)
     for template in config.theme.static_templates:
         mk._build_theme_template(template, env, files, config, nav)
     for template in config.extra_templates:
@@ -167,10 +183,8 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     common = store.digest(store.versions(), _without_nav(Path(config.config_file_path).read_text(encoding="utf-8")),
                     _theme_files(config), *(f.src_uri for f in files))
     pruned = "navigation.prune" in config.theme["features"] and not _UNPRUNED & set(config.theme["features"])
-    whole = "" if pruned else _nav_key(nav, None)
-    held = _sections(nav)
-    keys = [store.digest(common, f.src_uri, f.content_string, _nav_key(nav, f.page, held) if pruned else whole)
-            for f in doc_files]
+    navs = _page_nav_keys(nav, [f.page for f in doc_files]) if pruned else [_nav_key(nav)] * len(doc_files)
+    keys = [store.digest(common, f.src_uri, sources[i], navs[i]) for i, f in enumerate(doc_files)]
     built: dict[int, Built] = {}
     todo = []
     made: set[str] = set()
@@ -179,7 +193,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         if cache is None or hit is None:
             todo.append(i)
             continue
-        if hit.html:  # MkDocs writes no file for a page that renders empty
+        if hit.html != b"":  # MkDocs writes no file for a page that renders empty
             folder = os.path.dirname(file.abs_dest_path)
             if folder not in made:
                 os.makedirs(folder, exist_ok=True)
@@ -212,20 +226,73 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         progress("building pages", total, total)
     if search is not None:
         search.entries = [entry for i in range(total) for entry in built[i].search]
+    by_uri = {f.src_uri: f for f in files}
     for i, file in enumerate(doc_files):  # what each page brought back, in page order
         page = built[i]
         for message in page.warnings:
             log.warning(message)
         file.page.present_anchor_ids = set(page.anchors)
-        file.page.links_to_anchors = {files.get_file_from_path(target): links
-                                      for target, links in page.links.items()}
+        file.page.links_to_anchors = {by_uri.get(target): links for target, links in page.links.items()}
     for file in doc_files:
         file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
     config.plugins.on_post_build(config=config)
     if config.strict and len(collect.messages) > start:
         raise Abort(f"Aborted with {len(collect.messages) - start} warnings in strict mode!")
+    if in_place:  # what the earlier build wrote and this one did not
+        pages = {file.abs_dest_path for i, file in enumerate(doc_files) if built[i].html != b""}
+        static = {file.abs_dest_path for file in files
+                  if not file.is_documentation_page() and file.inclusion.is_included()}
+        _remove_others(config.site_dir, pages | static | _other_outputs(config))
     if cache:
         cache.prune(set(keys))
+    return len(todo)
+
+
+def _copy_static(files: Any, inclusion: Any, in_place: bool) -> None:
+    """MkDocs' copy of the theme's and the docs' other files; in place, a
+    file already as its source is left alone (a few hundred files, compared
+    whole: a size and a date could hide a changed file)."""
+    for file in files:
+        if file.is_documentation_page() or not inclusion(file.inclusion):
+            continue
+        if in_place:
+            dest = Path(file.abs_dest_path)
+            try:
+                if not dest.is_symlink() and dest.read_bytes() == file.content_bytes:
+                    continue
+                dest.unlink()  # replaced, never written into
+            except (FileNotFoundError, NotADirectoryError):
+                pass
+        file.copy_file(dirty=False)
+
+
+def _other_outputs(config: Any) -> set[str]:
+    """The files a build writes besides pages and static files: the theme's
+    templates (the sitemap also gzipped), the extra templates, the search
+    index (and its script copy, with the offline plugin)."""
+    site = config.site_dir
+    names = [*config.theme.static_templates, "sitemap.xml.gz", *config.extra_templates,
+             "search/search_index.json", "search/search_index.js"]
+    return {os.path.normpath(os.path.join(site, name)) for name in names}
+
+
+def _remove_others(site: str, keep: set[str]) -> None:
+    """Remove from `site` every file not in `keep`, and folders left empty."""
+    keep = {os.path.normpath(path) for path in keep}
+    for folder, dirs, names in os.walk(site, topdown=False):
+        for name in names:
+            path = os.path.join(folder, name)
+            if path not in keep:
+                os.unlink(path)
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                os.unlink(path)
+            else:
+                try:
+                    os.rmdir(path)
+                except OSError:  # not empty
+                    pass
 
 
 _TEXT_PER_WORKER = 400_000  # characters of Markdown (some 40 plan pages): below this, a fork costs more than it saves
@@ -248,8 +315,9 @@ def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, sear
     finally:
         config._current_page = None
     try:
-        mk._build_page(page, config, doc_files, nav, env)
         written = Path(page.file.abs_dest_path)
+        written.unlink(missing_ok=True)  # an earlier build's page may be a link to a cache entry: never written into
+        mk._build_page(page, config, doc_files, nav, env)
         html = written.read_bytes() if written.is_file() else b""
     except Exception as exc:
         return str(exc)
@@ -279,12 +347,13 @@ def _sections(nav: Any) -> dict[int, set[int]]:
     return held
 
 
-def _nav_key(nav: Any, page: Any, held: dict[int, set[int]] | None = None) -> str:
-    """The nav as `page` shows it. With navigation.prune, Material draws
-    every item of the top level and of each section on the way to the page,
-    and any other section as its title and a link to its first page; so an
-    edit in one section leaves the pages of every other section as they were.
-    With `page` None, the whole nav (for themes that draw all of it)."""
+def _nav_key(nav: Any, opened: Callable[[Any], bool] | None = None) -> str:
+    """The nav as a page shows it, given the sections `opened` on the way to
+    it. With navigation.prune, Material draws every item of the top level
+    and of each section on the way to the page, and any other section as its
+    title and a link to its first page; so an edit in one section leaves the
+    pages of every other section as they were. With `opened` None, the
+    whole nav (for themes that draw all of it)."""
     parts: list[str] = []
 
     def first_url(item: Any) -> str:
@@ -292,40 +361,74 @@ def _nav_key(nav: Any, page: Any, held: dict[int, set[int]] | None = None) -> st
             item = item.children[0]
         return getattr(item, "url", "")
 
-    held = held if held is not None else _sections(nav)
-
-    def holds(section: Any) -> bool:
-        return page is None or id(page) in held[id(section)]
-
     def walk(items: Any, depth: int) -> None:
         for n, item in enumerate(items):
             if item.children:
-                opened = holds(item)
-                parts.append(f"{depth}.{n} section {item.title} {first_url(item)} {len(item.children)} {opened}")
-                if opened:
+                shown = opened is None or opened(item)
+                parts.append(f"{depth}.{n} section {item.title} {first_url(item)} {len(item.children)} {shown}")
+                if shown:
                     walk(item.children, depth + 1)
             else:
                 meta = getattr(item, "meta", None) or {}
                 parts.append(f"{depth}.{n} {type(item).__name__} {item.title} {getattr(item, 'url', '')} "
-                             f"{item is page} {[meta.get(k) for k in ('icon', 'subtitle', 'status')]}")
+                             f"{[meta.get(k) for k in ('icon', 'subtitle', 'status')]}")
 
     walk(nav.items, 0)
-    if page is not None:
-        for near in (page.previous_page, page.next_page):
-            parts.append(f"{near.title} {near.url}" if near else "-")
     return store.digest(*parts)
 
 
-def _without_nav(text: str) -> str:
-    """mkdocs.yml without its top-level nav and not_in_nav (the nav is keyed
-    per page, as that page shows it)."""
-    kept, skipping = [], False
+def _page_nav_keys(nav: Any, pages: Sequence[Any]) -> list[str]:
+    """Each page's nav key: the nav drawn with the sections that hold the
+    page open (computed once for the pages of a section), the page itself
+    (the item drawn as current) and its previous and next pages."""
+    held = _sections(nav)
+    drawn: dict[frozenset[int], str] = {}
+    keys = []
+    for page in pages:
+        opened = frozenset(section for section, inside in held.items() if id(page) in inside)
+        if opened not in drawn:
+            drawn[opened] = _nav_key(nav, lambda item, shown=opened: id(item) in shown)
+        near = [f"{p.title} {p.url}" if p else "-" for p in (page.previous_page, page.next_page)]
+        keys.append(store.digest(drawn[opened], page.url, *near))
+    return keys
+
+
+def _split_nav(text: str) -> tuple[str, str]:
+    """mkdocs.yml as the rest and its top-level nav and not_in_nav (the nav
+    is keyed per page, as that page shows it)."""
+    kept, nav, skipping = [], [], False
     for line in text.splitlines(keepends=True):
         if line.strip() and not line.startswith((" ", "\t", "-")):
             skipping = line.startswith(("nav:", "not_in_nav:"))
-        if not skipping:
-            kept.append(line)
-    return "".join(kept)
+        (nav if skipping else kept).append(line)
+    return "".join(kept), "".join(nav)
+
+
+def _without_nav(text: str) -> str:
+    return _split_nav(text)[0]
+
+
+def _load(config_file: Path, **options: Any) -> Any:
+    """MkDocs' configuration. A thousand plans make the nav most of
+    mkdocs.yml, and MkDocs reads YAML with the pure-Python loader: the nav
+    is read with the C loader and given as a setting (the same values, as
+    MkDocs checks settings given so like those in the file). A nav the C
+    loader cannot read (a tag of MkDocs' own) is left to MkDocs."""
+    import yaml
+    from mkdocs.config import load_config
+
+    path = str(config_file.absolute())
+    rest, nav = _split_nav(config_file.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", None)
+    try:
+        listed = yaml.load(nav, Loader=loader) if nav and loader else None
+    except yaml.YAMLError:
+        listed = None
+    if not isinstance(listed, dict) or not listed.keys() <= {"nav", "not_in_nav"} or None in listed.values():
+        return load_config(path, **options)
+    source = io.StringIO(rest)
+    source.name = path  # an INHERIT is found beside the file, as MkDocs would find it
+    return load_config(source, config_file_path=path, **options, **listed)
 
 
 def _theme_files(config: Any) -> str:

@@ -45,7 +45,7 @@ def usable(folder: Path) -> bool:
     return not folder.is_symlink() and not (folder.exists() and not folder.is_dir())
 
 
-def write(folder: Path, name: str, blob: bytes) -> None:
+def write(folder: Path, name: str, blob: bytes) -> Path:
     """Write one entry (the folder made, and told to git, on first use)."""
     if not (folder / ".gitignore").is_file():  # workers may get here at once: no error if another made it
         folder.mkdir(parents=True, exist_ok=True)
@@ -55,6 +55,7 @@ def write(folder: Path, name: str, blob: bytes) -> None:
         handle.write(blob)
         os.fchmod(fd, 0o666 & ~_umask())  # as open() would make it: a page linked into the site must be readable
     os.replace(tmp, folder / name)  # readers see a whole file or none
+    return folder / name
 
 
 @lru_cache(maxsize=1)
@@ -64,14 +65,22 @@ def _umask() -> int:
     return mask
 
 
-def place(source: Path, dest: Path, blob: bytes) -> None:
+def place(source: Path, dest: Path, blob: bytes | None) -> None:
     """Put an entry's bytes at `dest`: a hard link to the entry when the file
     system allows one (entries are replaced, never changed in place, so the
-    page stays as it was), else a copy."""
+    page stays as it was), else a copy (of `blob`, or read from the entry).
+    A `dest` that already is the entry is left alone; any other is replaced,
+    never written into (it may be a link to another entry or site)."""
+    try:
+        if os.path.samestat(os.stat(source), os.lstat(dest)):
+            return
+        os.unlink(dest)
+    except FileNotFoundError:
+        pass
     try:
         os.link(source, dest)
     except OSError:
-        dest.write_bytes(blob)
+        dest.write_bytes(blob if blob is not None else source.read_bytes())
 
 
 def prune(folder: Path, keep: set[str]) -> None:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from plangen.errors import PlangenError
+from plangen.site import store
 
 MARKER = ".plangen-output"
 
@@ -153,8 +154,10 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def publish(ready: Path, out: Path) -> None:
-    """Put the finished folder `ready` in place of `out`, atomically."""
+def publish(ready: Path, out: Path, *, keep_old: bool = False) -> None:
+    """Put the finished folder `ready` in place of `out`, atomically. With
+    `keep_old`, the site it replaces is left at `ready` (for the next build
+    to bring up to date), else removed."""
     (ready / MARKER).write_text("Written by plangen; the next build replaces this folder.\n", encoding="utf-8")
     out = out.absolute()
     with _folder_lock(out.parent):
@@ -162,30 +165,95 @@ def publish(ready: Path, out: Path) -> None:
             os.rename(ready, out)
             return
         if _exchange(ready, out):
-            shutil.rmtree(ready)  # now the old site
+            if not keep_old:
+                shutil.rmtree(ready)  # now the old site
             return
-        old = ready.parent / "old"  # inside the staging folder: swept if this process dies
+        old = ready.parent / f".{ready.name}.old"  # beside `ready`: swept (staging) or started afresh (workspace)
         os.rename(out, old)
         os.rename(ready, out)
-        shutil.rmtree(old, ignore_errors=True)
+        if keep_old:
+            os.rename(old, ready)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+WORK = "build"  # in the cache folder: the Markdown and the site before last, brought up to date in place
+BUSY = ".building"  # in WORK while a build changes it
+
+
+@contextmanager
+def workspace(out: Path, cache: Path) -> Iterator[tuple[Path, Path]]:
+    """The folders a build with a cache writes: `src`, the Markdown of the
+    last build, and `site`, the site the last build replaced (see publish's
+    keep_old). Both are brought up to date in place, touching only what
+    changed, instead of a thousand folders made and removed per build. One
+    build at a time holds them; a mark says one is changing them, so the
+    folders of a build that died half-way are started afresh, never
+    published. The published site itself is never written to."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _folder_lock(out.parent):
+        _sweep(out)  # what builds without a cache left when killed
+    work = cache / WORK  # the caller checked it is no link (store.usable)
+    work.mkdir(parents=True, exist_ok=True)
+    if not (work / ".gitignore").is_file():
+        (work / ".gitignore").write_text(store.IGNORE, encoding="utf-8")
+    fd = os.open(work, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        with _locked(fd):
+            busy = work / BUSY
+            if busy.exists() or any(p.is_symlink() for p in (work / "src", work / "site")):
+                for name in ("src", "site", ".site.old"):
+                    path = work / name
+                    if path.is_symlink() or path.is_file():
+                        path.unlink()
+                    elif path.is_dir():
+                        shutil.rmtree(path)
+            busy.write_bytes(b"")
+            yield work / "src", work / "site"
+            busy.unlink()  # not reached when the build fails: its folders are started afresh next time
+    finally:
+        os.close(fd)
 
 
 def sync_tree(root: Path, files: Mapping[str, bytes | str]) -> list[str]:
-    """Make `root` hold exactly `files`, touching only what differs (for a
-    live-reloading server that rebuilds on every write)."""
+    """Make `root` hold exactly `files`, touching only what differs (a file
+    is compared whole, then rewritten); returns the paths changed."""
     changed = []
+    made: set[str] = set()
+    base = os.fspath(root)
     for rel in sorted(files):
         data = files[rel]
         blob = data.encode("utf-8") if isinstance(data, str) else data
-        path = root / rel
-        if path.is_file() and path.read_bytes() == blob:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(blob)
+        path = os.path.join(base, rel)
+        if os.path.islink(path):
+            os.unlink(path)  # never followed
+        try:
+            with open(path, "rb") as handle:
+                if handle.read(len(blob) + 1) == blob:
+                    continue
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            pass
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        with open(path, "wb") as handle:
+            handle.write(blob)
         changed.append(rel)
-    wanted = {root / rel for rel in files}
-    for path in sorted(root.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-            changed.append(str(path.relative_to(root)))
+    wanted = {os.path.join(base, rel) for rel in files}
+    for folder, dirs, names in os.walk(base, topdown=False):
+        for name in names:
+            path = os.path.join(folder, name)
+            if path not in wanted:
+                os.unlink(path)
+                changed.append(os.path.relpath(path, base))
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                os.unlink(path)
+            elif not os.listdir(path):
+                os.rmdir(path)
     return changed
