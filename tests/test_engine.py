@@ -42,6 +42,11 @@ def cache_keys(folder: Path) -> set[str]:
     return {p.stem for p in (folder / "pages").glob("*.html")}
 
 
+def across_pages(folder: Path) -> set[str]:
+    """The pages across plans kept with the plans' shares (by their views' keys)."""
+    return {p.stem for p in (folder / "plans").glob("*.page")}
+
+
 def records(folder: Path) -> set[str]:
     """The plans' shares of the site kept in a site's cache folder."""
     return {p.stem for p in (folder / "plans").glob("*.json")}
@@ -75,7 +80,8 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(projec
     work = shutil.copytree(project, tmp_path / "p")
     out, cache = work / "site", work / ".site.plangen-cache"
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
-    first, kept = cache_keys(cache), records(cache)
+    first, kept, across = cache_keys(cache), records(cache), across_pages(cache)
+    assert len(across) > 10  # the portfolio, calendar, directory... rendered from their views
     assert len(first) > 50  # every page is kept
     assert len(kept) == len(list((work / "plans").rglob("*.yaml")))  # and every plan's share
     plan = work / "plans" / "platform" / "checkout-canary.yaml"
@@ -88,6 +94,7 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(projec
     # Only the edited plan was read, and the plan it waits on (to check the link).
     assert f"({len(kept) - 2} kept from the last build)" in rebuild.stderr
     assert len(records(cache) - kept) == 1 and len(records(cache)) == len(kept)  # its old share is gone
+    assert across_pages(cache) == across  # no page across plans shows the summary: none was rendered again
     again = cache_keys(cache)
     assert 0 < len(again - first) < len(first) // 4, "only the edited plan's pages (and its mentions) are rebuilt"
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from site_helpers import AS_OF, parse, plangen, project_copy
@@ -244,3 +246,17 @@ def test_printed_pages_carry_their_address_when_site_url_is_set(tmp_path: Path) 
     page = (project / "site" / "plans" / "invoice-risk-review" / "runbook" / "index.html").read_text(encoding="utf-8")
     assert '@bottom-left { content: "https://plans.example.com/plans/invoice-risk-review/runbook/"' in page
     assert "@top-left { content: \"Rollback runbook: Invoice risk review assistant \\0000b7  in review" in page
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_calendar_lines_fold_at_75_octets_and_unfold_to_the_line(line: str) -> None:
+    from plangen.render.exports import _fold
+
+    parts = _fold(line)
+    assert "".join([parts[0], *(p[1:] for p in parts[1:])]) == line  # a continuation's leading space unfolds away
+    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
+    assert all(p.startswith(" ") for p in parts[1:])
+    # each line as full as it may be: the next character would not have fitted
+    for part, after in zip(parts, parts[1:]):
+        assert len((part + after[1]).encode("utf-8")) > 75

@@ -58,6 +58,10 @@ def history_note(found: History | str, project: Project, tell: Callable[[str], N
     return None
 
 
+def _any_file(folder: Path) -> bool:
+    return folder.is_dir() and any(p.is_file() for p in folder.rglob("*"))
+
+
 def judge_day(as_of: date | None) -> date:
     """The build date (--as-of, SOURCE_DATE_EPOCH or today), within the days a
     plan may name, so every date derived from it stays computable."""
@@ -121,9 +125,21 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     base_dir = builtin("site_config")
     config = mkdocs_config(load_yaml(base_dir / "mkdocs.base.yml"), views,
                            load_yaml(user_yml) if user_yml.is_file() else None, offline=offline, mermaid_cdn=cdn)
+    written = dump(config)  # mkdocs.yml: the Markdown extensions (escaping depends on them) and the nav
     env = make_env(templates, builtin("templates"), markdown_extensions(config))
+    # A page across plans whose view is as the last build made it keeps the
+    # Markdown rendered then (unless the user's templates, which may read
+    # more than the view, are in use).
+    known: dict[str, str] = {}
+    own = {page.path for page in pages}  # the plans' own pages, kept in their records
+    if records.folder is not None and not _any_file(templates):
+        settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
+        keys = {page.path: records.page_key(page.path, page.template, page.view, settings)
+                for page in views.pages if page.view is not None and page.path not in own}
+        known = {path: key for path, key in keys.items() if key is not None}
+    done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
     # The downloads are made alongside the pages (on another core when there is one).
-    rendered, extras = render_pages(views, env, progress, extra={
+    rendered, extras = render_pages(views, env, progress, done=done, extra={
         "entries": lambda: [plan_entry(p) for p in analysis.plans],
         "events": lambda: [plan_events(p) for p in analysis.plans],
         "schema.json": schema_json})
@@ -134,9 +150,12 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         "schema.json": extras["schema.json"],
         "calendar.ics": calendar_ics(day, site, [events[n] if n in fresh else kept[n].events for n in order]),
     }
+    for path, key in known.items():
+        if path not in done:
+            records.keep_page(key, rendered[path])
     records.keep(fresh, kept, warnings, rendered, entries, events)
 
-    files: dict[str, bytes | str] = {"mkdocs.yml": dump(config)}
+    files: dict[str, bytes | str] = {"mkdocs.yml": written}
     files.update({f"docs/{path}": text for path, text in rendered.items()})
     files.update({f"docs/{path}": text for record in kept.values() for path, text in record.pages})
     for asset in sorted((base_dir / "assets").iterdir()) if assets else []:

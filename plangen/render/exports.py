@@ -125,13 +125,17 @@ def _fold(line: str) -> list[str]:
     """Lines of at most 75 octets; continuations start with a space."""
     if len(line) <= 75 and line.isascii():
         return [line]
-    out, current = [], ""
+    out: list[str] = []
+    current: list[str] = []
+    size, limit = 0, 75
     for ch in line:
-        if len((current + ch).encode("utf-8")) > (75 if not out else 74):
-            out.append(current)
-            current = ""
-        current += ch
-    out.append(current)
+        width = len(ch.encode("utf-8"))
+        if size + width > limit:
+            out.append("".join(current))
+            current, size, limit = [], 0, 74  # a continuation's leading space is the 75th
+        current.append(ch)
+        size += width
+    out.append("".join(current))
     return [out[0]] + [" " + part for part in out[1:]]
 
 

@@ -20,13 +20,16 @@ PAGES_PER_WORKER = 200  # below this, a fork costs more than it saves
 
 def render_pages(views: SiteViews, env: SandboxedEnvironment,
                  progress: Callable[[str, int, int], None] | None = None,
-                 extra: Mapping[str, Callable[[], Any]] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+                 extra: Mapping[str, Callable[[], Any]] | None = None,
+                 done: Mapping[str, str] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """Every page of the site as Markdown, keyed by its docs-relative path,
     in the order of `views.pages`, and each `extra` result (the downloads'
     parts), made at the same time. Shared over the cores in a mixed order (a
     folder's pages, or the pages across plans, cost more than others); a
-    page's view is made where it is rendered when it has a `_make`."""
-    pages = views.pages
+    page's view is made where it is rendered when it has a `_make`. Pages
+    in `done` are given (already rendered) and not rendered again."""
+    done = done or {}
+    pages = [page for page in views.pages if page.path not in done]
     extra = extra or {}
     tasks: list[Page | str] = [*sorted(pages, key=lambda page: zlib.crc32(page.path.encode("utf-8"))), *extra]
     # An extra (the plans.json entries of every plan) costs about as much as a quarter of the pages.
@@ -54,7 +57,8 @@ def render_pages(views: SiteViews, env: SandboxedEnvironment,
         rendered = render(tasks)  # a template error in a worker: here, it is raised with its message
     if progress and pages:
         progress("writing pages", len(pages), len(pages))
-    return {page.path: rendered[page.path] for page in pages}, {name: rendered[name] for name in extra}
+    rendered.update(done)
+    return {page.path: rendered[page.path] for page in views.pages}, {name: rendered[name] for name in extra}
 
 
 def _render_one(env: SandboxedEnvironment, page: Page, views: SiteViews) -> str:

@@ -15,6 +15,7 @@ foreign one is a miss. Like the page cache, trusted as much as the site.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError, to_json
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.conflicts import Footprint
@@ -137,6 +139,41 @@ class Records:
             self.put(self.key(name, p.loaded.group, p.loaded.doc.sha256), record)
         self.prune()
 
+    def page_key(self, path: str, template: str, view: object, settings: str) -> str | None:
+        """A key for a page across plans: its view as JSON (the same data
+        gives the same text, whether it was read from a plan or a record)
+        and what its template reads besides (`settings`); the templates'
+        code is in `common`. None for a view JSON cannot hold."""
+        try:
+            data = to_json(view)
+        except (PydanticSerializationError, ValueError, TypeError):
+            return None
+        return store.digest(self.common, "page", path, template, data, settings)
+
+    def page(self, key: str) -> str | None:
+        """A page's Markdown as the build that made its view rendered it."""
+        if self.folder is None:
+            return None
+        try:
+            data = json.loads((self.folder / f"{key}.page").read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not (isinstance(data, dict) and data.get("key") == key and isinstance(data.get("text"), str)
+                and data.get("sha256") == hashlib.sha256(data["text"].encode("utf-8")).hexdigest()):
+            return None
+        self.used.add(key)
+        return str(data["text"])
+
+    def keep_page(self, key: str, text: str) -> None:
+        if self.folder is None:
+            return
+        self.used.add(key)
+        try:
+            data = {"key": key, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "text": text}
+            store.write(self.folder, f"{key}.page", json.dumps(data).encode("utf-8"))
+        except OSError:
+            pass
+
     def get(self, key: str) -> Record | None:
         if self.folder is None:
             return None
@@ -162,4 +199,4 @@ class Records:
     def prune(self) -> None:
         """Remove the records this build did not use."""
         if self.folder is not None:
-            store.prune(self.folder, {f"{key}.json" for key in self.used})
+            store.prune(self.folder, {f"{key}{suffix}" for key in self.used for suffix in (".json", ".page")})
