@@ -48,8 +48,9 @@ def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as
             outcome = build_site(result, root, cache_dir=cache, strict=False, progress=progress)
             progress.close()
             took = f"{time.monotonic() - start:.1f} s"
-            say(f"plangen: site built in {took}" if first else
-                f"plangen: rebuilt in {took}; {plural(outcome.converted, 'page')} converted, the others kept")
+            pages = "; every page built by MkDocs" if outcome.converted is None else \
+                f"; {plural(outcome.converted, 'page')} converted, the others kept"
+            say(f"plangen: site built in {took}" if first else f"plangen: rebuilt in {took}{pages}")
             return True
         except PlangenError as exc:
             say(f"plangen: {exc.message}")

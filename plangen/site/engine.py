@@ -20,6 +20,7 @@ from markupsafe import Markup
 from plangen.errors import PlangenError
 from plangen.site import store
 from plangen.site.cache import Built, PageCache
+from plangen.site.writer import remove_except
 from plangen.workers import balanced, cores, fork_map, share_done
 
 
@@ -70,7 +71,7 @@ def _progress_plugin(progress: Callable[[str, int, int], None]) -> Any:
 @dataclass(frozen=True)
 class Outcome:
     warnings: list[str]  # MkDocs' warnings, in order
-    converted: int  # pages converted from Markdown, not taken from the cache (-1: MkDocs' own build, all)
+    converted: int | None  # pages converted from Markdown, not taken from the cache (None: MkDocs' own build)
 
 
 def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None,
@@ -97,7 +98,7 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
         if progress and not fast:
             config.plugins["plangen-progress"] = _progress_plugin(progress)
         config.plugins.on_startup(command="build", dirty=False)
-        converted = -1
+        converted: int | None = None
         try:
             with _source_date(epoch):
                 if fast:
@@ -180,7 +181,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         mk._build_extra_template(template, files, config, nav)
 
     search = next((p.search_index for p in config.plugins.values() if hasattr(p, "search_index")), None)
-    common = store.digest(store.versions(), _without_nav(Path(config.config_file_path).read_text(encoding="utf-8")),
+    common = store.digest(store.versions(), _split_nav(Path(config.config_file_path).read_text(encoding="utf-8"))[0],
                     _theme_files(config), *(f.src_uri for f in files))
     pruned = "navigation.prune" in config.theme["features"] and not _UNPRUNED & set(config.theme["features"])
     navs = _page_nav_keys(nav, [f.page for f in doc_files]) if pruned else [_nav_key(nav)] * len(doc_files)
@@ -242,7 +243,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         pages = {file.abs_dest_path for i, file in enumerate(doc_files) if built[i].html != b""}
         static = {file.abs_dest_path for file in files
                   if not file.is_documentation_page() and file.inclusion.is_included()}
-        _remove_others(config.site_dir, pages | static | _other_outputs(config))
+        remove_except(config.site_dir, {os.path.normpath(p) for p in pages | static | _other_outputs(config)})
     if cache:
         cache.prune(set(keys))
     return len(todo)
@@ -274,25 +275,6 @@ def _other_outputs(config: Any) -> set[str]:
     names = [*config.theme.static_templates, "sitemap.xml.gz", *config.extra_templates,
              "search/search_index.json", "search/search_index.js"]
     return {os.path.normpath(os.path.join(site, name)) for name in names}
-
-
-def _remove_others(site: str, keep: set[str]) -> None:
-    """Remove from `site` every file not in `keep`, and folders left empty."""
-    keep = {os.path.normpath(path) for path in keep}
-    for folder, dirs, names in os.walk(site, topdown=False):
-        for name in names:
-            path = os.path.join(folder, name)
-            if path not in keep:
-                os.unlink(path)
-        for name in dirs:
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                os.unlink(path)
-            else:
-                try:
-                    os.rmdir(path)
-                except OSError:  # not empty
-                    pass
 
 
 _TEXT_PER_WORKER = 400_000  # characters of Markdown (some 40 plan pages): below this, a fork costs more than it saves
@@ -402,10 +384,6 @@ def _split_nav(text: str) -> tuple[str, str]:
             skipping = line.startswith(("nav:", "not_in_nav:"))
         (nav if skipping else kept).append(line)
     return "".join(kept), "".join(nav)
-
-
-def _without_nav(text: str) -> str:
-    return _split_nav(text)[0]
 
 
 def _load(config_file: Path, **options: Any) -> Any:

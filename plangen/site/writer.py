@@ -216,10 +216,9 @@ def workspace(out: Path, cache: Path) -> Iterator[tuple[Path, Path]]:
         os.close(fd)
 
 
-def sync_tree(root: Path, files: Mapping[str, bytes | str]) -> list[str]:
+def sync_tree(root: Path, files: Mapping[str, bytes | str]) -> None:
     """Make `root` hold exactly `files`, touching only what differs (a file
-    is compared whole, then rewritten); returns the paths changed."""
-    changed = []
+    is compared whole, then replaced)."""
     made: set[str] = set()
     base = os.fspath(root)
     for rel in sorted(files):
@@ -238,22 +237,24 @@ def sync_tree(root: Path, files: Mapping[str, bytes | str]) -> list[str]:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        if os.path.isdir(path) and not os.path.islink(path):
+        if os.path.isdir(path):
             shutil.rmtree(path)
         with open(path, "wb") as handle:
             handle.write(blob)
-        changed.append(rel)
-    wanted = {os.path.join(base, rel) for rel in files}
-    for folder, dirs, names in os.walk(base, topdown=False):
+    remove_except(base, {os.path.join(base, rel) for rel in files})
+
+
+def remove_except(root: str, keep: set[str]) -> None:
+    """Remove from `root` every file not in `keep` (normalised paths), every
+    link to a folder, and the folders left empty."""
+    for folder, dirs, names in os.walk(root, topdown=False):
         for name in names:
             path = os.path.join(folder, name)
-            if path not in wanted:
+            if path not in keep:
                 os.unlink(path)
-                changed.append(os.path.relpath(path, base))
         for name in dirs:
             path = os.path.join(folder, name)
             if os.path.islink(path):
                 os.unlink(path)
             elif not os.listdir(path):
                 os.rmdir(path)
-    return changed
