@@ -73,7 +73,51 @@ def test_the_split_build_is_byte_identical_to_mkdocs_build(project: Path, tmp_pa
                            cache=tmp_path / "cache")
     assert outcome.warnings == [] and outcome.converted == len(list((src / "docs").rglob("*.md")))
     assert len(list((tmp_path / "cache").glob("*.html"))) > 50  # plangen's own build ran, not MkDocs' fallback
+    assert len(pieces(tmp_path / "cache")) > 50  # and the pages across plans were converted in pieces
     assert differences(tmp_path / "bare", tmp_path / "ours") == []
+
+
+def pieces(folder: Path) -> set[str]:
+    """The pieces of long pages kept in a page cache."""
+    return {p.stem for p in folder.glob("*.piece")}
+
+
+def test_long_pages_in_pieces_equal_mkdocs_whole_and_an_edit_converts_its_piece(tmp_path: Path) -> None:
+    """With more plans than a batch, the tables across plans come in batches
+    (a piece each). The engine's pages equal MkDocs' build of the same
+    Markdown; after a title edit, only the pieces that name the plan are
+    converted again, and the site still equals MkDocs' build."""
+    work = project_copy(tmp_path / "p")
+    source = (work / "plans" / "support" / "reply-drafts-model-swap.yaml").read_text(encoding="utf-8")
+    for i in range(30):
+        (work / "plans" / "support" / f"copy-{i:02d}.yaml").write_text(
+            re.sub(r"(?m)^title: .*$", f"title: Copy {i:02d} of the reply drafts swap", source, 1), encoding="utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+
+    def both(name: str) -> None:
+        src = tmp_path / f"src-{name}"
+        assert plangen("render", "--out", str(src), "--as-of", AS_OF, cwd=work).returncode == 0
+        bare = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(src / "mkdocs.yml"),
+                               "-d", str(tmp_path / f"bare-{name}")], env=env, capture_output=True, text=True)
+        assert bare.returncode == 0, bare.stderr
+        outcome = engine.build(src / "mkdocs.yml", tmp_path / f"ours-{name}", strict=True, epoch=int(EPOCH),
+                               cache=tmp_path / "cache")
+        assert outcome.warnings == []
+        assert differences(tmp_path / f"bare-{name}", tmp_path / f"ours-{name}") == []
+
+    both("first")
+    first = pieces(tmp_path / "cache")
+    portfolio = (tmp_path / "src-first" / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "### Plans checkout-canary to copy-17 { #plans-1 }" in portfolio  # batches of 20 plan ids
+    assert len(first) > 100
+    path = work / "plans" / "support" / "copy-25.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Copy 25 of", "Copy 25, renamed, of", 1), encoding="utf-8")
+    both("second")
+    again = pieces(tmp_path / "cache")
+    converted = again - first
+    # The portfolio's, the runbooks' and the calendar's batch, the conflicts, and a batch on each page
+    # of someone with a duty in the plan: far fewer than all.
+    assert 5 < len(converted) < len(first) // 3, len(converted)
 
 
 def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(project: Path, tmp_path: Path) -> None:

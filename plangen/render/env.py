@@ -26,6 +26,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, safe_range
 
 from plangen.render import escape
+from plangen.render.escape import PIECE
 from plangen.render.mermaid import (
     fence, flowchart_source, flowchart_table, gantt_source, gantt_table, too_big,
 )
@@ -85,15 +86,18 @@ def _cell(value: Any) -> Md:
     return Md(escape.md_cell("" if value is None else str(value)))
 
 
-def _diagram(chart: Flowchart | Gantt) -> Md:
-    """A Mermaid block, or a table and a note when Mermaid would refuse the diagram."""
+def _diagram(chart: Flowchart | Gantt, elsewhere: str = "") -> Md:
+    """A Mermaid block, or a table and a note when Mermaid would refuse the
+    diagram; only the note when the page lists the same `elsewhere`."""
     if isinstance(chart, Flowchart):
         source, edges, table = flowchart_source(chart), len(chart.edges), flowchart_table
     else:
         source, edges, table = gantt_source(chart), 0, gantt_table
     if too_big(source, edges):
-        note = (f'!!! note "Shown as a table"\n    This diagram is too large to draw '
-                f"({len(source)} characters, {edges} links); here is the same content as a table.\n\n")
+        size = f"This diagram is too large to draw ({len(source)} characters, {edges} links)"
+        if elsewhere:
+            return Md(f'!!! note "Not drawn"\n    {size}; {escape.md_inline(elsewhere)}.\n\n')
+        note = f'!!! note "Shown as a table"\n    {size}; here is the same content as a table.\n\n'
         return Md(note + table(chart))  # type: ignore[arg-type]
     return Md(fence(source))
 
@@ -119,6 +123,7 @@ class _Sandbox(SandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.globals["range"] = _safe_range
+        self.globals["piece"] = Md(PIECE)  # starts a piece of a long page (see escape.PIECE)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # A view's public dataclass field is plain data: the sandbox's checks

@@ -15,6 +15,12 @@ from urllib.parse import quote as url_quote
 from plangen.errors import MARKDOWN_SYNTAX
 from plangen.model.base import is_web_url
 
+# Between the pieces of a long page (a line of its own, blank lines around):
+# a Markdown reference definition, so it shows nothing; the engine converts
+# each piece on its own and keeps it, so an edit converts its piece alone.
+# Plan text cannot write it: a line of plan text never starts with "[".
+PIECE = "[//]: # (piece)"
+
 # Characters read as syntax anywhere in a line are written as numeric
 # entities: entities are never syntax, and every renderer shows them as the
 # character. One pass over the text, so no replacement can corrupt another.

@@ -14,21 +14,23 @@ must never be restored from an untrusted source (a cache a pull request's
 job could write). A page taken from here is a hard link to its entry (on
 this kind of disk, writing a file's data costs thirty times as much as
 linking it); entries are replaced by renaming, never written in place.
-After a build, entries it did not use are removed, so the cache holds one
-site's pages.
+A long page made of pieces (see engine._pieced) also keeps each piece's
+HTML and what the build gathers from it, so that an edit in one piece
+converts that piece alone. After a build, entries it did not use (and
+pieces of no page it used) are removed, so the cache holds one site's pages.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plangen.site import store
 
-FORMAT = "plangen page cache 2"
+FORMAT = "plangen page cache 3"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,19 @@ class Built:
     anchors: list[str | None]  # ids present on the page (MkDocs counts an element without one)
     links: dict[str, dict[str, str]]  # links to anchors: target page -> {anchor: link as written}
     warnings: list[str]
+    pieces: list[str] = field(default_factory=list)  # keys of the pieces it was put together from (kept with it)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of a long page (see engine._pieced), converted on its own."""
+    html: str  # as the page shows it (search attributes removed)
+    toc: list[tuple[int, str, str]]  # its headings in the table of contents: level, id, title
+    title: str | None  # the title its first heading gives the page, if any
+    anchors: list[str | None]
+    links: dict[str, dict[str, str]]
+    warnings: list[str]
+    search: list[dict[str, Any]]
 
 
 def _stat(path: Path) -> list[int]:
@@ -55,7 +70,20 @@ def _valid(data: Any, key: str) -> bool:
             and isinstance(data.get("links"), dict)
             and all(isinstance(v, dict) and all(isinstance(x, str) for x in (*v, *v.values()))
                     for v in data["links"].values())
-            and isinstance(data.get("warnings"), list) and all(isinstance(w, str) for w in data["warnings"]))
+            and _strings(data.get("warnings")) and _strings(data.get("pieces")))
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _valid_piece(data: Any, key: str) -> bool:
+    return (isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key
+            and isinstance(data.get("html"), str) and (data.get("title") is None or isinstance(data["title"], str))
+            and isinstance(data.get("toc"), list)
+            and all(isinstance(t, list) and len(t) == 3 and isinstance(t[0], int) and _strings(t[1:])
+                    for t in data["toc"])
+            and _valid({**data, "sha256": "", "pieces": []}, key))
 
 
 class PageCache:
@@ -83,7 +111,27 @@ class PageCache:
                 html = b""
         except (OSError, ValueError):
             return None
-        return Built(html, data["search"], data["anchors"], data["links"], data["warnings"])
+        return Built(html, data["search"], data["anchors"], data["links"], data["warnings"], data["pieces"])
+
+    def get_piece(self, key: str) -> Piece | None:
+        if not self.usable:
+            return None
+        try:
+            data = json.loads((self.folder / f"{key}.piece").read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not _valid_piece(data, key):
+            return None
+        return Piece(data["html"], [(level, ident, title) for level, ident, title in data["toc"]], data["title"],
+                     data["anchors"], data["links"], data["warnings"], data["search"])
+
+    def put_piece(self, key: str, piece: Piece) -> None:
+        if not self.usable:
+            return
+        try:
+            store.write(self.folder, f"{key}.piece", json.dumps({"format": FORMAT, "key": key, **asdict(piece)}).encode("utf-8"))
+        except OSError:
+            pass
 
     def place(self, key: str, built: Built, dest: Path) -> None:
         """Put a page got from here at `dest` in the site (its folder exists)."""
@@ -98,11 +146,12 @@ class PageCache:
             html_path = store.write(self.folder, f"{key}.html", built.html)
             data = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(built.html).hexdigest(),
                     "stat": _stat(html_path), "search": built.search, "anchors": built.anchors,
-                    "links": built.links, "warnings": built.warnings}
+                    "links": built.links, "warnings": built.warnings, "pieces": built.pieces}
             store.write(self.folder, f"{key}.json", json.dumps(data).encode("utf-8"))
         except OSError:
             pass
 
-    def prune(self, used: set[str]) -> None:
-        """Remove every entry but `used` (and anything that is not an entry)."""
-        store.prune(self.folder, {f"{key}{suffix}" for key in used for suffix in (".html", ".json")})
+    def prune(self, used: set[str], pieces: set[str]) -> None:
+        """Remove every entry but the pages `used` and their `pieces` (and anything that is not an entry)."""
+        store.prune(self.folder, {f"{key}{suffix}" for key in used for suffix in (".html", ".json")}
+                    | {f"{key}.piece" for key in pieces})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,7 +20,8 @@ from markupsafe import Markup
 
 from plangen.errors import PlangenError
 from plangen.site import store
-from plangen.site.cache import Built, PageCache
+from plangen.render.escape import PIECE
+from plangen.site.cache import Built, PageCache, Piece
 from plangen.site.writer import remove_except
 from plangen.workers import balanced, cores, fork_map, share_done
 
@@ -180,7 +182,8 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     for template in config.extra_templates:
         mk._build_extra_template(template, files, config, nav)
 
-    search = next((p.search_index for p in config.plugins.values() if hasattr(p, "search_index")), None)
+    indexer = next((p for p in config.plugins.values() if hasattr(p, "search_index")), None)
+    search = indexer.search_index if indexer is not None else None
     common = store.digest(store.versions(), _split_nav(Path(config.config_file_path).read_text(encoding="utf-8"))[0],
                     _theme_files(config), *(f.src_uri for f in files))
     pruned = "navigation.prune" in config.theme["features"] and not _UNPRUNED & set(config.theme["features"])
@@ -208,7 +211,8 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         with _captured(log) as capture:
             for n, i in enumerate(chunk, 1):
                 capture.messages = []
-                out.append((i, _build_one(config, files, doc_files, nav, env, search, doc_files[i].page, capture)))
+                out.append((i, _build_one(config, files, doc_files, nav, env, indexer, doc_files[i].page, capture,
+                                          cache, common)))
                 result = out[-1][1]
                 if cache and isinstance(result, Built):
                     cache.put(keys[i], result)
@@ -245,7 +249,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
                   if not file.is_documentation_page() and file.inclusion.is_included()}
         remove_except(config.site_dir, {os.path.normpath(p) for p in pages | static | _other_outputs(config)})
     if cache:
-        cache.prune(set(keys))
+        cache.prune(set(keys), {piece for page in built.values() for piece in page.pieces})
     return len(todo)
 
 
@@ -280,17 +284,23 @@ def _other_outputs(config: Any) -> set[str]:
 _TEXT_PER_WORKER = 400_000  # characters of Markdown (some 40 plan pages): below this, a fork costs more than it saves
 
 
-def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, search: Any, page: Any,
-               capture: _Collect) -> Built | str:
+def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, indexer: Any, page: Any,
+               capture: _Collect, cache: PageCache | None, common: str) -> Built | str:
     """One page, as MkDocs' _populate_page (after reading) and _build_page
     do it; an error is returned as its message (it may come from a child)."""
     from mkdocs.commands import build as mk
 
+    search = indexer.search_index if indexer is not None else None
     before = len(search.entries) if search is not None else 0
     config._current_page = page
+    pieces: list[tuple[str, Piece]] = []
     try:
         page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        page.render(config, files)
+        texts = _pieces(page.markdown)
+        if texts is not None:
+            pieces = _pieced(config, files, page, texts, indexer, capture, cache, common)
+        if not pieces:
+            page.render(config, files)
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
     except Exception as exc:
         return str(exc)
@@ -299,13 +309,131 @@ def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, sear
     try:
         written = Path(page.file.abs_dest_path)
         written.unlink(missing_ok=True)  # an earlier build's page may be a link to a cache entry: never written into
-        mk._build_page(page, config, doc_files, nav, env)
+        if pieces and indexer is not None:  # indexed piece by piece already
+            indexer.search_index = _NoIndex()
+            try:
+                mk._build_page(page, config, doc_files, nav, env)
+            finally:
+                indexer.search_index = search
+            search.entries.extend(entry for _, piece in pieces for entry in piece.search)
+        else:
+            mk._build_page(page, config, doc_files, nav, env)
         html = written.read_bytes() if written.is_file() else b""
     except Exception as exc:
         return str(exc)
     entries = search.entries[before:] if search is not None else []
     links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
-    return Built(html, entries, sorted(page.present_anchor_ids or (), key=lambda a: (a is None, a or "")), links, list(capture.messages))
+    return Built(html, entries, _anchor_list(page.present_anchor_ids), links, list(capture.messages),
+                 [key for key, _ in pieces])
+
+
+def _anchor_list(anchors: Any) -> list[str | None]:
+    return sorted(anchors or (), key=lambda a: (a is None, a or ""))
+
+
+class _NoIndex:
+    """Stands in for the search index while a page indexed piece by piece is written."""
+
+    def add_entry_from_context(self, page: Any) -> None:
+        pass
+
+
+# A page plangen made of pieces: a line of its own (a Markdown reference
+# definition, which shows nothing) before each piece but the first. Each
+# piece starts with a heading, so it is a block of its own, its own search
+# section, and its toc entries nest after those of the pieces before.
+_PIECE_SPLIT = re.compile(rf"\n\n+{re.escape(PIECE)}\n\n+")
+_HEADING = re.compile(r"#{1,6}(?!#)")
+
+
+def _pieces(markdown: str) -> list[str] | None:
+    """The pieces of a page's Markdown (from its second piece on, each starting
+    with a heading), or None for a page converted whole."""
+    texts = _PIECE_SPLIT.split(markdown)
+    if len(texts) < 2 or not all(_HEADING.match(text) for text in texts[1:]):
+        return None
+    return texts
+
+
+# Put before a piece when it is indexed alone: the parser makes the page's
+# first heading a section without an anchor, so a stand-in heading takes that
+# place (its entry is dropped) and the piece's first heading keeps its anchor.
+_LEAD = '<h1 id="plangen-piece">piece</h1>\n'
+
+
+def _pieced(config: Any, files: Any, page: Any, texts: list[str], indexer: Any, capture: _Collect,
+            cache: PageCache | None, common: str) -> list[tuple[str, Piece]]:
+    """Convert a page piece by piece (pieces unchanged since an earlier build
+    come from the cache) and put it together as one conversion of the whole
+    page gives it: the HTML joined as Markdown joins blocks, the toc nested
+    over all headings, the anchors, links, warnings and search entries in
+    order. Tests compare the result with MkDocs' own conversion. Pieces
+    whose anchors repeat one another come back empty: such a page is
+    converted whole."""
+    from markdown.extensions.toc import nest_toc_tokens
+    from mkdocs.structure.toc import get_toc
+
+    whole, start = page.markdown, len(capture.messages)
+    about = repr((page.url, page.title, sorted(page.meta.items(), key=lambda kv: kv[0])))
+    pieces: list[tuple[str, Piece]] = []
+    try:
+        for n, text in enumerate(texts):
+            key = store.digest(common, "piece", page.file.src_uri, about, str(n > 0), text)
+            piece = cache.get_piece(key) if cache else None
+            if piece is None:
+                page.markdown = text
+                piece = _convert_piece(config, files, page, indexer, capture, first=n == 0)
+                if cache:
+                    cache.put_piece(key, piece)
+            else:
+                capture.messages.extend(piece.warnings)
+            pieces.append((key, piece))
+    finally:
+        page.markdown = whole
+    ids = [anchor for _, piece in pieces for anchor in set(piece.anchors)]
+    if len(ids) != len(set(ids)):  # converted whole, an id made from a heading would not repeat one in another piece
+        del capture.messages[start:]
+        return []
+    page.content = "\n".join(piece.html for _, piece in pieces)
+    tokens = [{"level": level, "id": ident, "name": title, "children": []}
+              for _, piece in pieces for level, ident, title in piece.toc]
+    page.toc = get_toc(nest_toc_tokens(tokens))
+    page._title_from_render = pieces[0][1].title
+    page.present_anchor_ids = {anchor for _, piece in pieces for anchor in piece.anchors}
+    links: dict[Any, dict[str, str]] = {}
+    for _, piece in pieces:
+        for target, anchors in piece.links.items():
+            mine = links.setdefault(files.get_file_from_path(target), {})
+            for anchor, link in anchors.items():
+                mine.setdefault(anchor, link)
+    page.links_to_anchors = links
+    return pieces
+
+
+def _convert_piece(config: Any, files: Any, page: Any, indexer: Any, capture: _Collect, *, first: bool) -> Piece:
+    start = len(capture.messages)
+    page.links_to_anchors = None  # render sets it only when MkDocs logs above debug level
+    page.render(config, files)
+    warnings = capture.messages[start:]
+
+    def flat(items: Any) -> Iterator[tuple[int, str, str]]:
+        for item in items:
+            yield item.level, item.id, item.title
+            yield from flat(item.children)
+
+    entries: list[dict[str, Any]] = []
+    html = page.content
+    if indexer is not None:
+        index = indexer.search_index
+        before = len(index.entries)
+        page.content = html if first else _LEAD + html
+        indexer.on_page_context({}, page=page, config=config, nav=None)
+        html = page.content if first else page.content[len(_LEAD):]
+        entries = index.entries[before + (0 if first else 1):]
+        del index.entries[before:]
+    links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
+    return Piece(html, list(flat(page.toc)), page._title_from_render, _anchor_list(page.present_anchor_ids), links,
+                 warnings, entries)
 
 
 # Theme features that draw more of the nav than the open branch.

@@ -56,11 +56,20 @@ class NavItem:
 # -- the pages across plans ------------------------------------------------------
 
 @dataclass(frozen=True)
+class Rows:
+    """Some rows of a table across plans: those of one batch of plans (see
+    `batches`), under a heading of their own when the site has several."""
+    title: str  # "" when the site has one batch: no heading
+    anchor: str
+    rows: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
 class PortfolioPage:
     title: str
     organisation: str
     as_of: str
-    rows: tuple[PortfolioRow, ...]
+    rows: tuple[Rows, ...]  # of PortfolioRow
     counts: tuple[tuple[str, int], ...]  # status -> number of plans
     pillars: tuple[str, ...]
     downloads: tuple[tuple[Ref, str], ...]  # file, what it holds
@@ -70,7 +79,7 @@ class PortfolioPage:
 class CalendarPage:
     as_of: str
     gantt: Gantt
-    rows: tuple[CalendarRow, ...]
+    rows: tuple[Rows, ...]  # of CalendarRow, by the month they start in when there are many
     freezes: tuple[tuple[Ref, str, str, str], ...]  # plan, first, last, reason
     undated: tuple[CalendarRow, ...]
     site_freezes: tuple[tuple[str, str], ...] = ()  # when, reason: for every plan
@@ -102,7 +111,7 @@ class DependenciesPage:
 
 @dataclass(frozen=True)
 class RunbooksPage:
-    rows: tuple[RunbookRow, ...]
+    rows: tuple[Rows, ...]  # of RunbookRow
 
 
 @dataclass(frozen=True)
@@ -112,11 +121,13 @@ class DirectoryEntryPage:
     kind: str
     details: tuple[tuple[str, str], ...]  # label, value
     members: tuple[Who, ...]  # people of a team or role; teams and roles of a person
-    owns: tuple[Duty, ...]
-    approves: tuple[Duty, ...]
-    authorises: tuple[Duty, ...]
-    escalation: tuple[Duty, ...]
-    runbook: tuple[Duty, ...]  # runbook steps owned, triggers decided
+    # each of Duty: owned, approved, may authorise (rollback), on the escalation path,
+    # in runbooks (steps owned, triggers decided); empty when there is none
+    owns: tuple[Rows, ...]
+    approves: tuple[Rows, ...]
+    authorises: tuple[Rows, ...]
+    escalation: tuple[Rows, ...]
+    runbook: tuple[Rows, ...]
 
 
 @dataclass(frozen=True)
@@ -133,7 +144,8 @@ class ConflictGroup:
 
     shared: str
     days: str
-    phases: tuple[tuple[Ref, str], ...]  # a plan's phase, its days
+    phases: tuple[tuple[Ref, str], ...]  # a plan's phase, its days: the first LISTED
+    more: int = 0  # phases not listed (each plan's page lists its own conflicts)
 
 
 @dataclass(frozen=True)
@@ -141,7 +153,7 @@ class LoadRow:
     approver: Who
     week: str
     count: int
-    approvals: tuple[tuple[Ref, str], ...]  # the plan's approval, its name
+    approvals: tuple[tuple[Ref, str], ...]  # the plan's approval, its name: the first LISTED
 
 
 @dataclass(frozen=True)
@@ -182,12 +194,48 @@ class SiteViews:
 
 # -- building ----------------------------------------------------------------------
 
+BATCH = 20  # plans per batch in the tables across plans, as in the sidebar's sections
+
+
+def batches(parts: Sequence[PlanPart]) -> dict[str, tuple[int, str]]:
+    """Each plan's batch (its number and title) when there are more plans
+    than one batch holds: BATCH plans in the order of their ids, named by
+    the first and last. A table across plans shows its rows batch by batch,
+    so that a long table is many short ones, each converted and kept on its
+    own: an edit to one plan changes its batch's table alone. Ids do not
+    move when a title is edited."""
+    ids = sorted(part.id for part in parts)
+    if len(ids) <= BATCH:
+        return {}
+    out = {}
+    for n, first in enumerate(range(0, len(ids), BATCH)):
+        chunk = ids[first:first + BATCH]
+        title = f"Plans {chunk[0]} to {chunk[-1]}"
+        out.update({ident: (n, title) for ident in chunk})
+    return out
+
+
+def in_batches(rows: Sequence[tuple[str, Any]], batch: dict[str, tuple[int, str]], anchor: str) -> tuple[Rows, ...]:
+    """Rows (plan id, row) by batch, each batch's rows in the order given; one
+    group without a heading when there are no batches, none without rows."""
+    if not rows:
+        return ()
+    if not batch:
+        return (Rows("", anchor, tuple(row for _, row in rows)),)
+    found: dict[int, list[Any]] = defaultdict(list)
+    for ident, row in rows:
+        found[batch[ident][0]].append(row)
+    titles = {n: title for n, title in batch.values()}
+    return tuple(Rows(titles[n], f"{anchor}-{n + 1}", tuple(found[n])) for n in sorted(found))
+
+
 def portfolio(parts: Sequence[PlanPart], site: SiteConfig, as_of: date) -> PortfolioPage:
     counts: dict[str, int] = defaultdict(int)
     for part in parts:
         counts[label(part.status)] += 1
     return PortfolioPage(
-        site.site.title, site.site.organisation or "", day(as_of), tuple(part.row for part in parts),
+        site.site.title, site.site.organisation or "", day(as_of),
+        in_batches([(part.id, part.row) for part in parts], batches(parts), "plans"),
         tuple(sorted(counts.items())), PILLARS, DOWNLOADS,
     )
 
@@ -209,7 +257,7 @@ def calendar(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date) ->
     since = datetime.combine(as_of, datetime.min.time()) - CALENDAR_PAST
     sections = [Section(short(part.title), tuple(replace(bar, id=ids.next()) for bar in part.bars))
                 for part in parts if part.bars]
-    rows = [row for part in parts for row in part.dated]
+    rows = [(part.id, row) for part in parts for row in part.dated]
     site_freezes: list[tuple[str, str]] = []
     site_tasks = []
     for f in site_freezes_of(site):
@@ -223,10 +271,22 @@ def calendar(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date) ->
                                        "freeze"))
     if site_tasks:
         sections.append(Section("Site-wide freezes", tuple(site_tasks)))
-    rows.sort(key=lambda r: (r.first_day, r.plan.label, r.phase))
+    rows.sort(key=lambda r: (r[1].first_day, r[1].plan.label, r[1].phase))
+    batch = batches(parts)
     return CalendarPage(day(as_of), Gantt("Release calendar", tuple(sections), as_of_marker(as_of, sections)),
-                        tuple(rows), tuple(f for part in parts for f in part.freezes),
+                        by_month(rows, batch) if batch else in_batches(rows, batch, "phases"), tuple(f for part in parts for f in part.freezes),
                         tuple(row for part in parts for row in part.undated), tuple(site_freezes))
+
+
+def by_month(rows: Sequence[tuple[str, CalendarRow]], batch: dict[str, tuple[int, str]]) -> tuple[Rows, ...]:
+    """Dated rows (plan id, row; in order of their days) by the month they
+    start in, and in each month by batch of plans."""
+    groups: dict[tuple[str, int], list[CalendarRow]] = defaultdict(list)
+    for ident, row in rows:
+        groups[row.first_day[:7], batch[ident][0]].append(row)
+    titles = {n: title for n, title in batch.values()}
+    return tuple(Rows(f"Starting in {month}: {titles[n][0].lower()}{titles[n][1:]}", f"phases-{month}-{n + 1}",
+                      tuple(found)) for (month, n), found in sorted(groups.items()))
 
 
 def pending_approvals(parts: Sequence[PlanPart], people: Directory, as_of: date) -> ApprovalsPage:
@@ -255,15 +315,22 @@ def open_dependencies(parts: Sequence[PlanPart], people: Directory, as_of: date)
 
 
 def runbooks(parts: Sequence[PlanPart]) -> RunbooksPage:
-    return RunbooksPage(tuple(sorted((part.runbook for part in parts), key=lambda r: r.plan.label.lower())))
+    rows = sorted(((part.id, part.runbook) for part in parts), key=lambda r: r[1].plan.label.lower())
+    return RunbooksPage(in_batches(rows, batches(parts), "runbooks"))
+
+
+# The kinds of duty a directory page lists, with their anchors on the page.
+DUTIES = (("owns", "owns"), ("approves", "approves"), ("authorises", "authorises"), ("escalation", "escalation"),
+          ("runbook", "runbooks"))
 
 
 def directory_pages(parts: Sequence[PlanPart], people: Directory) -> list[DirectoryEntryPage]:
     site = people.site
-    duties: dict[str, dict[str, list[Duty]]] = defaultdict(lambda: defaultdict(list))
+    duties: dict[str, dict[str, list[tuple[str, Duty]]]] = defaultdict(lambda: defaultdict(list))
     for part in parts:
         for ident, kind, duty in part.duties:
-            duties[ident][kind].append(duty)
+            duties[ident][kind].append((part.id, duty))
+    batch = batches(parts)
     pages = []
     for kind, entries in (("person", site.people), ("team", site.teams), ("role", site.roles),
                           ("automation", site.automations)):
@@ -287,10 +354,16 @@ def directory_pages(parts: Sequence[PlanPart], people: Directory) -> list[Direct
                 members = tuple(people.who(x) for x in people.people_of(ident))
             pages.append(DirectoryEntryPage(
                 directory_path(kind, ident), people.who(ident), kind, details, members,
-                tuple(mine["owns"]), tuple(mine["approves"]), tuple(mine["authorises"]),
-                tuple(mine["escalation"]), tuple(mine["runbook"]),
+                *(in_batches(mine[kind], batch, anchor) for kind, anchor in DUTIES),
             ))
     return pages
+
+
+# Phases (or approvals) named in one row of the conflicts page; the rest are
+# counted. A thing shared by hundreds of phases is told by its count, and
+# each plan's page lists its own conflicts in full; an edit to one of the
+# many plans then changes the rows that name it, not every row.
+LISTED = 12
 
 
 def conflicts_page(result: Conflicts, parts: Sequence[PlanPart], people: Directory, as_of: date) -> ConflictsPage:
@@ -303,11 +376,13 @@ def conflicts_page(result: Conflicts, parts: Sequence[PlanPart], people: Directo
     def groups(kind: str) -> tuple[ConflictGroup, ...]:
         return tuple(ConflictGroup(
             ", ".join(labels), days(min(m.first for m in members), max(m.last for m in members)),
-            tuple((phase_ref(m.plan, m.title, m.phase, m.name), days(m.first, m.last)) for m in members))
+            tuple((phase_ref(m.plan, m.title, m.phase, m.name), days(m.first, m.last)) for m in members[:LISTED]),
+            max(0, len(members) - LISTED))
             for members, labels in sorted(rows[kind].items(), key=lambda item: (item[0][0].first, item[1])))
 
     loads = tuple(LoadRow(people.who(load.approver), day(load.week), len(load.members), tuple(
-        (Ref(short(fp.title), plan_path(fp.plan), f"approval-{due.approval}"), short(due.name)) for fp, due in load.members))
+        (Ref(short(fp.title), plan_path(fp.plan), f"approval-{due.approval}"), short(due.name))
+        for fp, due in load.members[:LISTED]))
         for load in result.loads)
     limit = people.site.limits.approvals_per_week
     frozen = tuple(row for part in sorted(parts, key=lambda part: part.id) for row in part.frozen)
