@@ -120,6 +120,27 @@ def test_long_pages_in_pieces_equal_mkdocs_whole_and_an_edit_converts_its_piece(
     assert 5 < len(converted) < len(first) // 3, len(converted)
 
 
+def test_pieces_whose_headings_would_clash_are_converted_whole(tmp_path: Path) -> None:
+    """Converted whole, a heading's anchor never repeats another's (MkDocs
+    numbers the second); converted alone, two pieces would both take it. The
+    engine sees the repeat and converts the page whole, as MkDocs does."""
+    project = project_copy(tmp_path / "p")
+    src = tmp_path / "src"
+    assert plangen("render", "--out", str(src), "--as-of", AS_OF, cwd=project).returncode == 0
+    marker = "\n\n[//]: # (piece)\n\n"
+    (src / "docs" / "rules.md").write_text(
+        "# Rules" + marker + "## Same\n\nOne [portfolio](index.md#plans)." + marker + "## Same\n\nTwo." + marker
+        + "## Other { #other }\n\nThree.\n", encoding="utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    bare = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(src / "mkdocs.yml"),
+                           "-d", str(tmp_path / "bare")], env=env, capture_output=True, text=True)
+    assert bare.returncode == 0, bare.stderr
+    engine.build(src / "mkdocs.yml", tmp_path / "ours", strict=True, epoch=int(EPOCH), cache=tmp_path / "cache")
+    html = (tmp_path / "ours" / "rules" / "index.html").read_text(encoding="utf-8")
+    assert 'id="same"' in html and 'id="same_1"' in html
+    assert differences(tmp_path / "bare", tmp_path / "ours") == []
+
+
 def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(project: Path, tmp_path: Path) -> None:
     work = shutil.copytree(project, tmp_path / "p")
     out, cache = work / "site", work / ".site.plangen-cache"
