@@ -63,14 +63,18 @@ def _stat(path: Path) -> list[int]:
 
 
 def _valid(data: Any, key: str) -> bool:
+    return _gathered(data, key) and isinstance(data.get("sha256"), str) and _strings(data.get("pieces"))
+
+
+def _gathered(data: Any, key: str) -> bool:
+    """An entry's own key and format, and what the build gathers from a page or piece."""
     return (isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key
-            and isinstance(data.get("sha256"), str)
             and isinstance(data.get("search"), list) and all(isinstance(e, dict) for e in data["search"])
             and isinstance(data.get("anchors"), list) and all(a is None or isinstance(a, str) for a in data["anchors"])
             and isinstance(data.get("links"), dict)
             and all(isinstance(v, dict) and all(isinstance(x, str) for x in (*v, *v.values()))
                     for v in data["links"].values())
-            and _strings(data.get("warnings")) and _strings(data.get("pieces")))
+            and _strings(data.get("warnings")))
 
 
 def _strings(value: Any) -> bool:
@@ -78,12 +82,11 @@ def _strings(value: Any) -> bool:
 
 
 def _valid_piece(data: Any, key: str) -> bool:
-    return (isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key
+    return (_gathered(data, key)
             and isinstance(data.get("html"), str) and (data.get("title") is None or isinstance(data["title"], str))
             and isinstance(data.get("toc"), list)
             and all(isinstance(t, list) and len(t) == 3 and isinstance(t[0], int) and _strings(t[1:])
-                    for t in data["toc"])
-            and _valid({**data, "sha256": "", "pieces": []}, key))
+                    for t in data["toc"]))
 
 
 class PageCache:

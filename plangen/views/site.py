@@ -154,6 +154,7 @@ class LoadRow:
     week: str
     count: int
     approvals: tuple[tuple[Ref, str], ...]  # the plan's approval, its name: the first LISTED
+    more: int = 0  # approvals not listed
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ BATCH = 20  # plans per batch in the tables across plans, as in the sidebar's se
 
 
 def batches(parts: Sequence[PlanPart]) -> dict[str, tuple[int, str]]:
-    """Each plan's batch (its number and title) when there are more plans
+    """Each plan's batch (its number and the ids it spans) when there are more plans
     than one batch holds: BATCH plans in the order of their ids, named by
     the first and last. A table across plans shows its rows batch by batch,
     so that a long table is many short ones, each converted and kept on its
@@ -210,7 +211,7 @@ def batches(parts: Sequence[PlanPart]) -> dict[str, tuple[int, str]]:
     out = {}
     for n, first in enumerate(range(0, len(ids), BATCH)):
         chunk = ids[first:first + BATCH]
-        title = f"Plans {chunk[0]} to {chunk[-1]}"
+        title = f"{chunk[0]} to {chunk[-1]}"
         out.update({ident: (n, title) for ident in chunk})
     return out
 
@@ -225,8 +226,8 @@ def in_batches(rows: Sequence[tuple[str, Any]], batch: dict[str, tuple[int, str]
     found: dict[int, list[Any]] = defaultdict(list)
     for ident, row in rows:
         found[batch[ident][0]].append(row)
-    titles = {n: title for n, title in batch.values()}
-    return tuple(Rows(titles[n], f"{anchor}-{n + 1}", tuple(found[n])) for n in sorted(found))
+    spans = dict(batch.values())
+    return tuple(Rows(f"Plans {spans[n]}", f"{anchor}-{n + 1}", tuple(found[n])) for n in sorted(found))
 
 
 def portfolio(parts: Sequence[PlanPart], site: SiteConfig, as_of: date) -> PortfolioPage:
@@ -284,9 +285,9 @@ def by_month(rows: Sequence[tuple[str, CalendarRow]], batch: dict[str, tuple[int
     groups: dict[tuple[str, int], list[CalendarRow]] = defaultdict(list)
     for ident, row in rows:
         groups[row.first_day[:7], batch[ident][0]].append(row)
-    titles = {n: title for n, title in batch.values()}
-    return tuple(Rows(f"Starting in {month}: {titles[n][0].lower()}{titles[n][1:]}", f"phases-{month}-{n + 1}",
-                      tuple(found)) for (month, n), found in sorted(groups.items()))
+    spans = dict(batch.values())
+    return tuple(Rows(f"Starting in {month}: plans {spans[n]}", f"phases-{month}-{n + 1}", tuple(found))
+                 for (month, n), found in sorted(groups.items()))
 
 
 def pending_approvals(parts: Sequence[PlanPart], people: Directory, as_of: date) -> ApprovalsPage:
@@ -382,7 +383,7 @@ def conflicts_page(result: Conflicts, parts: Sequence[PlanPart], people: Directo
 
     loads = tuple(LoadRow(people.who(load.approver), day(load.week), len(load.members), tuple(
         (Ref(short(fp.title), plan_path(fp.plan), f"approval-{due.approval}"), short(due.name))
-        for fp, due in load.members[:LISTED]))
+        for fp, due in load.members[:LISTED]), max(0, len(load.members) - LISTED))
         for load in result.loads)
     limit = people.site.limits.approvals_per_week
     frozen = tuple(row for part in sorted(parts, key=lambda part: part.id) for row in part.frozen)
