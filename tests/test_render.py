@@ -187,3 +187,29 @@ def test_the_conflicts_page_lists_approvers_over_their_limit_and_phases_in_freez
         "invoice-risk-review/index.md#phase-pilot", "reply-drafts-model-swap/index.md#phase-shadow",
         "search-filters-flag/index.md#phase-staff"]
     assert all("the site-wide freeze 'peak', 2026-12-07 to 2026-12-08 (Peak trading)" in r for r in rows)
+
+
+def test_compiled_templates_are_kept_per_user_and_a_damaged_one_is_compiled_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jinja2.bccache import bc_magic
+
+    from plangen.render.env import make_env
+    from plangen.resources import builtin
+
+    monkeypatch.setenv("PLANGEN_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "own").mkdir()
+    (tmp_path / "own" / "note.md.j2").write_text("# {{ title }}\n", encoding="utf-8")
+
+    def render() -> str:
+        return make_env(tmp_path / "own", builtin("templates")).get_template("note.md.j2").render(title="A <b>")
+
+    first = render()
+    kept = sorted((tmp_path / "cache" / "templates").rglob("*.cache"))
+    assert len(kept) == 1 and first == "# A &#60;b&#62;\n"
+    whole = kept[0].read_bytes()
+    assert whole.startswith(bc_magic)
+    for damaged in (bc_magic, bc_magic + b"\x80\x04garbage", whole[:-20], b"not jinja"):
+        kept[0].write_bytes(damaged)
+        assert render() == first  # compiled again, never an error
+    (tmp_path / "own" / "note.md.j2").write_text("## {{ title }}\n", encoding="utf-8")
+    assert render() == "## A &#60;b&#62;\n"  # an edited template is compiled again

@@ -25,11 +25,13 @@ from jinja2.runtime import Context
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, safe_range
 
+from plangen import __version__
 from plangen.render import escape
 from plangen.render.escape import PIECE
 from plangen.render.mermaid import (
     fence, flowchart_source, flowchart_table, gantt_source, gantt_table, too_big,
 )
+from plangen.resources import template_cache
 from plangen.views.base import Contact, Link, Reach, Ref, Who
 from plangen.views.diagrams import Flowchart, Gantt
 
@@ -199,6 +201,7 @@ def make_env(user_templates: Path | None, builtin_templates: Path,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=template_cache("plangen", __version__),
     )
     env.filters.update(
         cell=_cell,

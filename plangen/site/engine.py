@@ -13,12 +13,14 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from plangen.errors import PlangenError
+from plangen.resources import template_cache
 from plangen.site import store
 from plangen.render.escape import PIECE
 from plangen.site.cache import Built, PageCache, Piece
@@ -162,6 +164,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         utils.clean_directory(config.site_dir)
     files = mk.get_files(config)
     env = config.theme.get_env()
+    env.bytecode_cache = template_cache("theme", *(version(name) for name in ("mkdocs", "mkdocs-material")))
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     mk.set_exclusions(files, config)

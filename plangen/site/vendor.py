@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plangen.errors import PlangenError
+from plangen.resources import cache_dir
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,6 @@ ASSETS = (
 
 
 PACKAGED = Path(__file__).resolve().parent.parent / "_builtin" / "vendor"  # inside a wheel
-
-
-def cache_dir() -> Path:
-    """$PLANGEN_CACHE, else $XDG_CACHE_HOME/plangen, else ~/.cache/plangen."""
-    if os.environ.get("PLANGEN_CACHE"):
-        return Path(os.environ["PLANGEN_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "plangen"
 
 
 def _integrity(data: bytes) -> str:
