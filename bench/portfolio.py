@@ -13,7 +13,10 @@ each in a process of its own, wall time and peak memory of:
 - floor: parsing the same YAML with the C loader and writing as many bytes as
   render writes, the least any tool must do;
 - rebuild: `plangen build` into the existing site after editing one plan:
-  its summary (a text edit), then its title (shown across plans too).
+  its summary (a text edit), then its title (shown across plans too);
+- serve: `plangen serve` on a loopback port, the summary edited three
+  times: the median of the rebuild times the server reports (its first
+  build is not timed).
 
 build and bare alternate (R times each) and the medians are reported, so a
 busy neighbour slows both alike. The ratios are the targets of
@@ -26,6 +29,7 @@ import json
 import os
 import platform
 import re
+import socket
 import shutil
 import statistics
 import subprocess
@@ -94,6 +98,45 @@ def timed(args: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+def served(root: Path, edits: list[Path]) -> list[float]:
+    """Seconds of each rebuild `plangen serve` reports, after each edit of
+    `edits` (a file toggled by `toggle`), its first build not counted."""
+    with socket.socket() as probe:  # a free loopback port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(plangen("serve", "--port", str(port)), cwd=root, env=ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    times = []
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith("plangen: serving on"):
+                break
+        for path in edits:
+            time.sleep(1.0)  # the watcher sees a change after the server is up
+            toggle(path)
+            for line in proc.stderr:
+                if line.startswith("plangen: rebuilt in"):
+                    times.append(float(line.split()[3]))
+                    break
+                if "still serving the last good version" in line:
+                    raise SystemExit(f"serve could not rebuild: {line}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    if len(times) != len(edits):
+        raise SystemExit("serve ended before every rebuild was reported")
+    return times
+
+
+def toggle(path: Path) -> None:
+    """An edit that shows on the plan's own pages only: a word of its summary."""
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r"(?m)^(summary: [|>]-?\n\s+)(Reviewed again\. )?",
+                    lambda m: m.group(1) + ("" if m.group(2) else "Reviewed again. "), text, count=1)
+    path.write_text(edited, encoding="utf-8")
+
+
 def plangen(*args: str) -> list[str]:
     dated = () if args[0] == "validate" else ("--as-of", AS_OF)  # validate does not judge dates
     return [sys.executable, "-m", "plangen", *args, *dated]
@@ -123,27 +166,30 @@ def measure(count: int, repeat: int) -> dict[str, tuple[float, float]]:
         # A text edit (a plan's summary: its own pages change) and a title edit (the title is on the
         # pages across plans and in the sidebar of its section too), each followed by a rebuild.
         texted = next((root / "plans" / "group-1").glob("*.yaml"))
-        texted.write_text(re.sub(r"(?m)^summary: [|>]-?\n(\s+)", r"\g<0>Reviewed again. ",
-                                 texted.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+        toggle(texted)
         out["rebuild (text edit)"] = timed(plangen("build", "--out", "site-0"), root)
         edited = next((root / "plans" / "group-0").glob("*.yaml"))
         edited.write_text(edited.read_text(encoding="utf-8").replace("\ntitle: \"", "\ntitle: \"Edited ", 1),
                           encoding="utf-8")
         out["rebuild (title edit)"] = timed(plangen("build", "--out", "site-0"), root)
+        times = served(root, [texted] * 3)
+        out["serve rebuild (text edit)"] = (statistics.median(times), 0.0)
         out["plans"] = (float(count), float(folder_bytes(root / "plans")))
         return out
 
 
 def table(results: dict[int, dict[str, tuple[float, float]]]) -> str:
-    stages = ("validate", "lint", "render", "floor", "build", "bare", "rebuild (text edit)", "rebuild (title edit)")
+    stages = ("validate", "lint", "render", "floor", "build", "bare", "rebuild (text edit)", "rebuild (title edit)",
+              "serve rebuild (text edit)")
     lines = ["| stage | " + " | ".join(f"{n} plans" for n in results) + " |",
              "|---|" + "---|" * len(results)]
     for stage in stages:
-        cells = [f"{r[stage][0]:.1f} s, {r[stage][1]:.0f} MB" for r in results.values()]
+        cells = [f"{r[stage][0]:.1f} s" + (f", {r[stage][1]:.0f} MB" if r[stage][1] else "") for r in results.values()]
         lines.append(f"| {stage} | " + " | ".join(cells) + " |")
     ratios = (("build / bare (target < 1.0)", "build", "bare"), ("render / floor (target <= 3)", "render", "floor"),
               ("rebuild after a text edit / build (target <= 0.05)", "rebuild (text edit)", "build"),
-              ("rebuild after a title edit / build (target <= 0.05)", "rebuild (title edit)", "build"))
+              ("rebuild after a title edit / build (target <= 0.05)", "rebuild (title edit)", "build"),
+              ("serve's rebuild after a text edit / build (target <= 0.05)", "serve rebuild (text edit)", "build"))
     for name, a, b in ratios:
         lines.append(f"| {name} | " + " | ".join(f"{r[a][0] / r[b][0]:.2f}" for r in results.values()) + " |")
     machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"

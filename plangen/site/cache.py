@@ -89,6 +89,12 @@ def _valid_piece(data: Any, key: str) -> bool:
                     for t in data["toc"]))
 
 
+# What this process's last build read or wrote, by entry file: `plangen
+# serve` builds again and again, and an entry whose HTML file is as it was
+# then (inode, size, time) needs no reading.
+_recent: dict[Path, tuple[list[int], Built]] = {}
+
+
 class PageCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -101,7 +107,10 @@ class PageCache:
         if not self.usable:
             return None
         html_path, meta_path = self._paths(key)
+        seen = _recent.get(html_path)
         try:
+            if seen is not None and seen[0] == _stat(html_path):
+                return seen[1]
             data = json.loads(meta_path.read_bytes())
             if not _valid(data, key):
                 return None
@@ -114,7 +123,10 @@ class PageCache:
                 html = b""
         except (OSError, ValueError):
             return None
-        return Built(html, data["search"], data["anchors"], data["links"], data["warnings"], data["pieces"])
+        built = Built(html, data["search"], data["anchors"], data["links"], data["warnings"], data["pieces"])
+        if html is None:  # as written: the same file stays the same entry
+            _recent[html_path] = (data["stat"], built)
+        return built
 
     def get_piece(self, key: str) -> Piece | None:
         if not self.usable:
@@ -156,5 +168,7 @@ class PageCache:
 
     def prune(self, used: set[str], pieces: set[str]) -> None:
         """Remove every entry but the pages `used` and their `pieces` (and anything that is not an entry)."""
+        for path in [p for p in _recent if p.parent == self.folder and p.stem not in used]:
+            del _recent[path]
         store.prune(self.folder, {f"{key}{suffix}" for key in used for suffix in (".html", ".json")}
                     | {f"{key}.piece" for key in pieces})

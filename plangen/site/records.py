@@ -58,6 +58,10 @@ class _Entry:
 
 
 _ENTRY = TypeAdapter(_Entry)
+# The records read or written by this process's last build, by key: `plangen
+# serve` builds again and again, and a record is a function of its key, so
+# the next build takes them from here instead of reading and checking them.
+_recent: dict[str, Record] = {}
 
 
 @lru_cache(maxsize=1)
@@ -177,6 +181,9 @@ class Records:
     def get(self, key: str) -> Record | None:
         if self.folder is None:
             return None
+        if key in _recent:
+            self.used.add(key)
+            return _recent[key]
         try:
             entry = _ENTRY.validate_json((self.folder / f"{key}.json").read_bytes())
         except (OSError, ValueError, ValidationError):
@@ -184,6 +191,7 @@ class Records:
         if entry.key != key:
             return None
         self.used.add(key)
+        _recent[key] = entry.record
         return entry.record
 
     def put(self, key: str, record: Record) -> None:
@@ -191,6 +199,7 @@ class Records:
         if self.folder is None:
             return
         self.used.add(key)
+        _recent[key] = record
         try:
             store.write(self.folder, f"{key}.json", _ENTRY.dump_json(_Entry(FORMAT, key, record)))
         except OSError:
@@ -198,5 +207,7 @@ class Records:
 
     def prune(self) -> None:
         """Remove the records this build did not use."""
+        for key in _recent.keys() - self.used:
+            del _recent[key]
         if self.folder is not None:
             store.prune(self.folder, {f"{key}{suffix}" for key in self.used for suffix in (".json", ".page")})
