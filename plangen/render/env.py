@@ -31,7 +31,7 @@ from plangen.render.escape import PIECE
 from plangen.render.mermaid import (
     fence, flowchart_source, flowchart_table, gantt_source, gantt_table, too_big,
 )
-from plangen.resources import template_cache
+from plangen.render.compiled import template_cache
 from plangen.views.base import Contact, Link, Reach, Ref, Who
 from plangen.views.diagrams import Flowchart, Gantt
 

@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from plangen.errors import PlangenError
-from plangen.resources import template_cache
+from plangen.render.compiled import template_cache
 from plangen.site import store
 from plangen.render.escape import PIECE
 from plangen.site.cache import Built, PageCache, Piece
