@@ -72,7 +72,9 @@ def analyse(project: Project, as_of: date, kept: Sequence[Footprint] = (), histo
     levels = dict(site.lint)
     contexts = [PlanContext.of(loaded.plan, loaded.doc, site, as_of) for loaded in project.plans]
     prints = [footprint(ctx) for ctx in contexts]
-    across = conflicts.find([*prints, *kept], site.limits.approvals_per_week)
+    # In the order of their files, whichever were read again: the result is the same
+    # for a build with kept plans as for a clean one (the first plan to name a thing labels it).
+    across = conflicts.find(sorted([*prints, *kept], key=lambda fp: fp.file), site.limits.approvals_per_week)
     then = _decided(contexts, history)
     results = []
     for loaded, ctx, fp, versions in zip(project.plans, contexts, prints, then):

@@ -12,7 +12,8 @@ from plangen.commands.report import Progress, emit, say
 from plangen.errors import PlangenError, plural
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine, store
-from plangen.site.writer import WORK, cache_folder, check_output, publish, staging, sync_tree, workspace, write_tree
+from plangen.site.writer import (WORK, cache_folder, check_output, holding, publish, staging, sync_tree, workspace,
+                                 write_tree)
 
 
 def protected() -> list[Path]:
@@ -73,6 +74,12 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
     progress = Progress(quiet=quiet)
     progress.say("plangen: reading and checking plans...")
     cache_dir = cache_folder(out) if cache and store.usable(cache_folder(out)) else None
+    with holding(cache_dir):
+        return _run(paths, site_config, out, cache_dir, progress, strict=strict, as_of=as_of, offline=offline)
+
+
+def _run(paths: list[Path], site_config: Path | None, out: Path, cache_dir: Path | None, progress: Progress, *,
+         strict: bool, as_of: date | None, offline: bool) -> int:
     result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict, progress=progress,
                       cache=cache_dir / "plans" if cache_dir else None)
     if not isinstance(result, Generated):

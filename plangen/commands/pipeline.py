@@ -90,6 +90,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     records = Records(cache, site=site_path, templates=templates, mkdocs_yml=user_yml,
                       settings=f"as of {day}; offline {offline}; assets {assets}; history {head}")
     held = records.held(plan_files)
+    last = records.last()
     unread = {name: r.part.id for name, r in held.items()}
     history: History | None = None
     for attempt in itertools.count():
@@ -100,9 +101,12 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         if attempt == 0:  # said once
             history = history_note(found, project, progress.say if isinstance(progress, Progress) else say)
         analysis = analyse(project, day, [r.footprint for r in kept.values()], history)
+        judged = project.site or SiteConfig()
+        inputs = records.inputs([*(p.footprint for p in analysis.plans), *(r.footprint for r in kept.values())],
+                                judged.limits.approvals_per_week)
         # A kept plan whose conflicts with the others changed is read again: its page shows them.
-        moved = {name for name, r in kept.items() if _across(r.findings) != _across(across_findings(
-            analysis.conflicts, r.footprint, project.site or SiteConfig()))}
+        moved = {name for name, r in kept.items() if not records.checked(name, last, inputs)
+                 and _across(r.findings) != _across(across_findings(analysis.conflicts, r.footprint, judged))}
         if not moved:
             break
         unread = {name: ident for name, ident in unread.items() if name not in moved}
@@ -131,12 +135,20 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     # Markdown rendered then (unless the user's templates, which may read
     # more than the view, are in use).
     known: dict[str, str] = {}
+    across = ""
     own = {page.path for page in pages}  # the plans' own pages, kept in their records
+    digests = {name: records.part_digest(part) for name, (_, part) in fresh.items()} if records.folder else {}
     if records.folder is not None and not _any_file(templates):
         settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
-        keys = {page.path: records.page_key(page.path, page.template, page.view, settings)
-                for page in views.pages if page.view is not None and page.path not in own}
-        known = {path: key for path, key in keys.items() if key is not None}
+        # All made from the same parts and checks as last time (a text edit): no view need be keyed.
+        across = records.across_key(settings, [digests[n] if n in fresh else kept[n].part_digest for n in order],
+                                    inputs)
+        if across == last.across:
+            known = dict(last.pages)
+        else:
+            keys = {page.path: records.page_key(page.path, page.template, page.view, settings)
+                    for page in views.pages if page.view is not None and page.path not in own}
+            known = {path: key for path, key in keys.items() if key is not None}
     done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
     # The downloads are made alongside the pages (on another core when there is one).
     rendered, extras = render_pages(views, env, progress, done=done, extra={
@@ -150,10 +162,12 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         "schema.json": extras["schema.json"],
         "calendar.ics": calendar_ics(day, site, [events[n] if n in fresh else kept[n].events for n in order]),
     }
+    records.forget_last()  # until the records below are all written
     for path, key in known.items():
         if path not in done:
             records.keep_page(key, rendered[path])
-    records.keep(fresh, kept, warnings, rendered, entries, events)
+    records.keep(fresh, kept, warnings, rendered, entries, events, digests)
+    records.keep_last(inputs, across, known)
 
     files: dict[str, bytes | str] = {"mkdocs.yml": written}
     files.update({f"docs/{path}": text for path, text in rendered.items()})

@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -35,7 +35,7 @@ from plangen.site import store
 from plangen.views.base import audit_path, plan_path, runbook_path
 from plangen.views.parts import PlanPart
 
-FORMAT = "plangen plan record 3"
+FORMAT = "plangen plan record 4"
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,27 @@ class Record:
     entry: str  # its entry of plans.json
     events: tuple[str, ...]  # its lines of calendar.ics
     footprint: Footprint  # what it brings to the checks across plans
+    part_digest: str  # of `part` as JSON (see part_digest)
+
+
+@dataclass(frozen=True)
+class Last:
+    """What the last build made its pages across plans from (see Records.last)."""
+    inputs: str = ""  # of its checks across plans (see Records.inputs)
+    across: str = ""  # the key of its pages across plans (see Records.across_key)
+    pages: Mapping[str, str] = field(default_factory=dict)  # path -> key of each of those pages
+    records: frozenset[str] = frozenset()  # the keys of its records
 
 
 @dataclass(frozen=True)
 class _Entry:
-    format: Literal["plangen plan record 3"]
+    format: Literal["plangen plan record 4"]
     key: str
     record: Record
 
 
 _ENTRY = TypeAdapter(_Entry)
+LAST = "last.state"  # what the last build's pages across plans were made from (see Records.last)
 # The records read or written by this process's last build, by key: `plangen
 # serve` builds again and again, and a record is a function of its key, so
 # the next build takes them from here instead of reading and checking them.
@@ -95,6 +106,7 @@ class Records:
         ) if self.folder is not None else ""
         self.used: set[str] = set()
         self._digests: dict[str, str] = {}  # file -> digest of the bytes a kept record was made from
+        self._keys: dict[str, str] = {}  # file -> key of its record, kept or made by this build
 
     def key(self, file: str, group: str, digest: str) -> str:
         return store.digest(self.common, file, group, digest)
@@ -113,20 +125,23 @@ class Records:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError:
                 continue
-            record = self.get(self.key(name, group, digest))
+            key = self.key(name, group, digest)
+            record = self.get(key)
             if record is not None:
                 found[name] = record
                 self._digests[name] = digest
+                self._keys[name] = key
         unchanged = {(record.part.id, self._digests[name]) for name, record in found.items()}
         return {name: r for name, r in found.items() if all(read in unchanged for read in r.reads)}
 
     def keep(self, fresh: Mapping[str, tuple[PlanAnalysis, PlanPart]], kept: Mapping[str, Record],
              warnings: Sequence[Finding], rendered: Mapping[str, str], entries: Mapping[str, str],
-             events: Mapping[str, tuple[str, ...]]) -> None:
-        """Keep the share of each plan read (by file) for the next build, and
-        drop the records this build did not use."""
+             events: Mapping[str, tuple[str, ...]], digests: Mapping[str, str]) -> None:
+        """Keep the share of each plan read (by file; `digests`, its part's)
+        for the next build, and drop the records this build did not use."""
         if self.folder is None:
             return
+        self._keys = {name: key for name, key in self._keys.items() if name in kept}
         digest_of = {p.context.plan.id: p.loaded.doc.sha256 for p, _ in fresh.values()}
         digest_of.update({r.part.id: self._digests[name] for name, r in kept.items()})
         by_file: dict[str, list[Finding]] = defaultdict(list)
@@ -138,10 +153,71 @@ class Records:
             own = (plan_path(plan.id), runbook_path(plan.id), audit_path(plan.id))
             record = Record(part, tuple((ident, digest_of.get(ident, "")) for ident in reads), tuple(by_file[name]),
                             p.findings, tuple((path, rendered[path]) for path in own), entries[name], events[name],
-                            p.footprint)
+                            p.footprint, digests[name])
             # Keyed by the bytes this build parsed: a file edited meanwhile gets a new key next time.
-            self.put(self.key(name, p.loaded.group, p.loaded.doc.sha256), record)
+            self._keys[name] = self.key(name, p.loaded.group, p.loaded.doc.sha256)
+            self.put(self._keys[name], record)
         self.prune()
+
+    @staticmethod
+    def part_digest(part: PlanPart) -> str:
+        """A plan's part of the pages across plans, as data: the same digest,
+        the same rows, whether the part was made now or kept."""
+        return hashlib.sha256(to_json(part)).hexdigest()
+
+    def inputs(self, footprints: Sequence[Footprint], limit: int | None) -> str:
+        """What the checks across plans are made from (conflicts.find is a
+        function of the footprints in the order of their files and the limit)."""
+        if self.folder is None:
+            return ""
+        ordered = sorted(footprints, key=lambda fp: fp.file)
+        return store.digest(repr(limit), *(to_json(fp) for fp in ordered))
+
+    def last(self) -> Last:
+        """What the last build made its pages across plans from; empty when
+        there is none, or it was made with other settings."""
+        if self.folder is None:
+            return Last()
+        try:
+            data = json.loads((self.folder / LAST).read_bytes())
+        except (OSError, ValueError):
+            return Last()
+        if not (isinstance(data, dict) and data.get("common") == self.common and isinstance(data.get("inputs"), str)
+                and isinstance(data.get("across"), str) and isinstance(data.get("pages"), dict)
+                and all(isinstance(v, str) for v in (*data["pages"], *data["pages"].values()))
+                and isinstance(data.get("records"), list) and all(isinstance(v, str) for v in data["records"])):
+            return Last()
+        return Last(data["inputs"], data["across"], data["pages"], frozenset(data["records"]))
+
+    def checked(self, name: str, last: Last, inputs: str) -> bool:
+        """Whether a kept plan's findings across plans are as they would be now:
+        its record was one of the last build's, which checked each against
+        its checks across plans (or read it again), and those are made from
+        the same inputs now."""
+        return bool(last.inputs) and last.inputs == inputs and self._keys.get(name) in last.records
+
+    def forget_last(self) -> None:
+        """Before records change: a build that dies before `keep_last` leaves no claim about them."""
+        if self.folder is not None:
+            (self.folder / LAST).unlink(missing_ok=True)
+
+    def keep_last(self, inputs: str, across: str, pages: Mapping[str, str]) -> None:
+        """After `keep`: this build's checks' inputs, pages across plans and records."""
+        if self.folder is None:
+            return
+        try:
+            store.write(self.folder, LAST, json.dumps({
+                "common": self.common, "inputs": inputs, "across": across, "pages": dict(pages),
+                "records": sorted(self._keys.values())}).encode("utf-8"))
+        except OSError:
+            pass
+
+    def across_key(self, settings: str, parts: Sequence[str], inputs: str) -> str:
+        """One key for every page across plans: they are made from the plans'
+        parts in order (`parts`: their digests), the checks across plans
+        (`inputs`), the site settings and templates (in `common`) and
+        `settings` (mkdocs.yml and what the site views take from the site)."""
+        return store.digest(self.common, "across", settings, inputs, *parts)
 
     def page_key(self, path: str, template: str, view: object, settings: str) -> str | None:
         """A key for a page across plans: its view as JSON (the same data
@@ -210,4 +286,4 @@ class Records:
         for key in _recent.keys() - self.used:
             del _recent[key]
         if self.folder is not None:
-            store.prune(self.folder, {f"{key}{suffix}" for key in self.used for suffix in (".json", ".page")})
+            store.prune(self.folder, {LAST} | {f"{key}{suffix}" for key in self.used for suffix in (".json", ".page")})

@@ -195,6 +195,26 @@ def publish(ready: Path, out: Path, *, keep_old: bool = False) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+@contextmanager
+def holding(cache: Path | None) -> Iterator[None]:
+    """One build at a time per cache (None: no cache, nothing to hold): its
+    records say what the build that wrote them checked, which holds only
+    while no other build writes them meanwhile (see records.Last)."""
+    try:
+        if cache is None:
+            raise FileNotFoundError
+        cache.mkdir(parents=True, exist_ok=True)
+        fd = os.open(cache, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:  # no cache, or none can be made: nothing is kept for another build to read
+        yield
+        return
+    try:
+        with _locked(fd):
+            yield
+    finally:
+        os.close(fd)
+
+
 WORK = "build"  # in the cache folder: the Markdown and the site before last, brought up to date in place
 BUSY = ".building"  # in WORK while a build changes it
 
