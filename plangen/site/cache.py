@@ -30,14 +30,14 @@ from typing import Any
 
 from plangen.site import store
 
-FORMAT = "plangen page cache 3"
+FORMAT = "plangen page cache 4"
 
 
 @dataclass(frozen=True)
 class Built:
     """One page as built: its HTML and what the rest of the build needs from it."""
     html: bytes | None  # None: not read (an entry found whole by its file's stat)
-    search: list[dict[str, Any]]  # the search index's entries, in order
+    search: str  # the search index's entries, in order, as the index writes them (a JSON list)
     anchors: list[str | None]  # ids present on the page (MkDocs counts an element without one)
     links: dict[str, dict[str, str]]  # links to anchors: target page -> {anchor: link as written}
     warnings: list[str]
@@ -63,13 +63,21 @@ def _stat(path: Path) -> list[int]:
 
 
 def _valid(data: Any, key: str) -> bool:
-    return _gathered(data, key) and isinstance(data.get("sha256"), str) and _strings(data.get("pieces"))
+    return (_gathered(data, key) and isinstance(data.get("search"), str) and _entries(data)
+            and isinstance(data.get("sha256"), str) and _strings(data.get("pieces")))
+
+
+def _entries(data: dict[str, Any]) -> bool:
+    """The search entries, a JSON list as the index writes it, are spliced
+    into the index unparsed: checked whole against their digest."""
+    text = data["search"]
+    return (text == "[]" or (text.startswith("[{") and text.endswith("}]"))) and \
+        data.get("search_sha256") == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _gathered(data: Any, key: str) -> bool:
     """An entry's own key and format, and what the build gathers from a page or piece."""
     return (isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key
-            and isinstance(data.get("search"), list) and all(isinstance(e, dict) for e in data["search"])
             and isinstance(data.get("anchors"), list) and all(a is None or isinstance(a, str) for a in data["anchors"])
             and isinstance(data.get("links"), dict)
             and all(isinstance(v, dict) and all(isinstance(x, str) for x in (*v, *v.values()))
@@ -83,6 +91,7 @@ def _strings(value: Any) -> bool:
 
 def _valid_piece(data: Any, key: str) -> bool:
     return (_gathered(data, key)
+            and isinstance(data.get("search"), list) and all(isinstance(e, dict) for e in data["search"])
             and isinstance(data.get("html"), str) and (data.get("title") is None or isinstance(data["title"], str))
             and isinstance(data.get("toc"), list)
             and all(isinstance(t, list) and len(t) == 3 and isinstance(t[0], int) and _strings(t[1:])
@@ -160,7 +169,8 @@ class PageCache:
         try:
             html_path = store.write(self.folder, f"{key}.html", built.html)
             data = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(built.html).hexdigest(),
-                    "stat": _stat(html_path), "search": built.search, "anchors": built.anchors,
+                    "stat": _stat(html_path), "search": built.search,
+                    "search_sha256": hashlib.sha256(built.search.encode("utf-8")).hexdigest(), "anchors": built.anchors,
                     "links": built.links, "warnings": built.warnings, "pieces": built.pieces}
             store.write(self.folder, f"{key}.json", json.dumps(data).encode("utf-8"))
         except OSError:

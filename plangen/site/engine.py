@@ -6,6 +6,7 @@ Swapping the engine (Zensical, ProperDocs) means changing this file only.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import re
@@ -233,7 +234,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     if progress:
         progress("building pages", total, total)
     if search is not None:
-        search.entries = [entry for i in range(total) for entry in built[i].search]
+        _splice(search, [built[i].search for i in range(total)])
     by_uri = {f.src_uri: f for f in files}
     for i, file in enumerate(doc_files):  # what each page brought back, in page order
         page = built[i]
@@ -324,10 +325,38 @@ def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, inde
         html = written.read_bytes() if written.is_file() else b""
     except Exception as exc:
         return str(exc)
-    entries = search.entries[before:] if search is not None else []
+    entries = _entries_text(search.entries[before:]) if search is not None else "[]"
     links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
     return Built(html, entries, _anchor_list(page.present_anchor_ids), links, list(capture.messages),
                  [key for key, _ in pieces])
+
+
+def _entries_text(entries: list[dict[str, Any]]) -> str:
+    """A page's search entries as Material's index writes them (see _splice)."""
+    return json.dumps(entries, separators=(",", ":"), default=str)
+
+
+_NO_DOCS = ',"docs":[]}'
+
+
+def _splice(index: Any, pages: list[str]) -> None:
+    """Material's search index is json.dumps({"config": ..., "docs": entries})
+    with the separators of _entries_text: each page's entries are kept as
+    that text and joined into the index, not parsed and written again (24 MB
+    at 1,000 plans). The index's own code writes the rest, given no entries.
+    Should it write anything else, it is given the entries themselves."""
+    docs = ",".join(text[1:-1] for text in pages if text != "[]")
+    index.entries = []
+    write = index.generate_search_index
+
+    def spliced(prev: Any) -> str:
+        text = write(prev)
+        if prev is None and text.endswith(_NO_DOCS):
+            return f"{text[:-len(_NO_DOCS)]},\"docs\":[{docs}]}}"
+        index.entries = json.loads(f"[{docs}]")
+        return write(prev)
+
+    index.generate_search_index = spliced
 
 
 def _anchor_list(anchors: Any) -> list[str | None]:
