@@ -218,14 +218,16 @@ def locate(paths: Sequence[Path] | None, site_config: Path | None) -> tuple[list
 
 def load_project(paths: Sequence[Path] | None = None, site_config: Path | None = None,
                  progress: Callable[[str, int, int], None] | None = None,
-                 unread: Mapping[str, str] | None = None) -> Project:
+                 unread: Mapping[str, str] | None = None,
+                 located: tuple[list[tuple[Path, str]], Path | None] | None = None) -> Project:
     """Load, validate and cross-check every plan and the site config (see
     `locate` for what is read). `progress(stage, done, total)` hears of
     each plan read. `unread` (file -> plan id) names plans whose results an
     earlier build kept: they are not read, unless a plan that is read names
     them or shares their id (`Project.kept` says which stayed unread).
+    `located`: what `locate` gave for the same arguments, if the caller has it.
     """
-    plan_files, site_path = locate(paths, site_config)
+    plan_files, site_path = located or locate(paths, site_config)
     findings: list[Finding] = []
     site = site_doc = None
     if site_path is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
@@ -56,15 +57,23 @@ def build_site(result: Generated, out: Path, *, cache_dir: Path | None, strict: 
             sync_tree(src, result.files)
             site.mkdir(exist_ok=True)
             outcome = engine.build(src / "mkdocs.yml", site, strict=strict, epoch=epoch, progress=progress,
-                                   cache=cache_dir / "pages", in_place=True)
+                                   cache=cache_dir / "pages", in_place=True, sources=_pages(src, result))
             publish(site, out, keep_old=True)
         return outcome
     with staging(out) as stage:
         write_tree(stage / "src", result.files)
         outcome = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch,
-                               progress=progress, cache=cache_dir / "pages" if cache_dir else None)
+                               progress=progress, cache=cache_dir / "pages" if cache_dir else None,
+                               sources=_pages(stage / "src", result))
         publish(stage / "site", out)
     return outcome
+
+
+def _pages(root: Path, result: Generated) -> dict[str, str]:
+    """The Markdown pages as written under `root`, by absolute path."""
+    base = os.path.abspath(root)
+    return {os.path.join(base, rel): text for rel, text in result.files.items()
+            if isinstance(text, str) and rel.endswith(".md")}
 
 
 def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool, as_of: date | None,

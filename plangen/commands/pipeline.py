@@ -81,7 +81,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     whose share is kept is not read again (see site/records.py)."""
     day = judge_day(as_of)
     templates = templates or USER_TEMPLATES
-    plan_files, site_path = locate(paths, site_config)
+    located = plan_files, site_path = locate(paths, site_config)
     user_dir = site_config if site_config and site_config.is_dir() else (
         site_config.parent if site_config else DEFAULT_SITE_CONFIG)
     user_yml = user_dir / "mkdocs.yml"
@@ -94,9 +94,9 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     unread = {name: r.part.id for name, r in held.items()}
     history: History | None = None
     for attempt in itertools.count():
-        project = load_project(paths, site_config, progress, unread=unread)
+        project = load_project(paths, site_config, progress, unread=unread, located=located)
         if not project.ok and project.kept:  # every plan read, so that each error is told as without a cache
-            project = load_project(paths, site_config, progress)
+            project = load_project(paths, site_config, progress, located=located)
         kept = {name: held[name] for name in project.kept}
         if attempt == 0:  # said once
             history = history_note(found, project, progress.say if isinstance(progress, Progress) else say)

@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -81,12 +81,14 @@ class Outcome:
 
 def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None,
           progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None,
-          in_place: bool = False) -> Outcome:
+          in_place: bool = False, sources: Mapping[str, str] | None = None) -> Outcome:
     """Build the site. With `strict`, any warning
     fails. With `cache`, pages whose inputs did not change since the build
     that wrote it are taken from there (see site/cache.py). With `in_place`,
     `site_dir` holds an earlier build of the site (plangen's own, never one
-    published: see writer.workspace) and only what differs is written."""
+    published: see writer.workspace) and only what differs is written.
+    `sources`: the pages' Markdown as just written (by absolute path), so
+    that they need not be read back."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
@@ -110,7 +112,7 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
                     # Extensions that pull other files into a page make its HTML depend on more than its key.
                     reads_files = {"pymdownx.snippets", "pymdownx.b64"} & set(config.markdown_extensions)
                     converted = _build(config, handler, PageCache(cache) if cache and not reads_files else None,
-                                       progress, in_place)
+                                       progress, in_place, sources or {})
                 else:  # a plugin we do not know may need MkDocs' own order of events
                     mkdocs_build(config)
         finally:
@@ -143,7 +145,7 @@ def _captured(log: logging.Logger) -> Iterator[_Collect]:
 
 
 def _build(config: Any, collect: _Collect, cache: PageCache | None,
-           progress: Callable[[str, int, int], None] | None, in_place: bool) -> int:
+           progress: Callable[[str, int, int], None] | None, in_place: bool, given: Mapping[str, str]) -> int:
     """MkDocs' build, in MkDocs' order of events, with the per-page work
     (Markdown to HTML, theme, search entries) split over the cores and
     skipped for pages the cache holds. Pages are built independently once
@@ -177,7 +179,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)
         page = config.plugins.on_pre_page(file.page, config=config, files=files)
-        sources.append(file.content_string)  # read once, as Page.read_source reads it (no plugin of ours reads sources)
+        sources.append(_source(file, given))  # read once (no plugin of ours reads sources)
         page.markdown, page.meta = get_data(sources[-1])
     env = config.plugins.on_env(env, config=config, files=files)
     _copy_static(files, InclusionLevel.is_included, in_place)
@@ -255,6 +257,16 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     if cache:
         cache.prune(set(keys), {piece for page in built.values() for piece in page.pieces})
     return len(todo)
+
+
+def _source(file: Any, given: Mapping[str, str]) -> str:
+    """A page's source as MkDocs reads it (UTF-8 without a leading BOM, any
+    line ending as a newline): the text given for its file when reading it
+    would give the same text, else read."""
+    text = given.get(os.path.normpath(file.abs_src_path)) if file.abs_src_path else None
+    if text is None or "\r" in text or text.startswith("\ufeff"):
+        return str(file.content_string)
+    return text
 
 
 def _copy_static(files: Any, inclusion: Any, in_place: bool) -> None:
