@@ -27,7 +27,7 @@ from plangen.resources import builtin
 from plangen.site.config import OVERRIDES, OWN, VENDOR, dump, load_yaml, markdown_extensions, mkdocs_config
 from plangen.site.vendor import vendor_files
 from plangen.site.records import Records
-from plangen.views.site import plan_pages, site_views
+from plangen.views.site import frame, plan_pages, site_views
 
 USER_TEMPLATES = Path("templates")
 
@@ -91,7 +91,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
                       settings=f"as of {day}; offline {offline}; assets {assets}; history {head}")
     held = records.held(plan_files)
     last = records.last()
-    unread = {name: r.part.id for name, r in held.items()}
+    unread = {name: r.head.id for name, r in held.items()}
     history: History | None = None
     for attempt in itertools.count():
         project = load_project(paths, site_config, progress, unread=unread, located=located)
@@ -122,8 +122,8 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     parts, pages = plan_pages(analysis, found if isinstance(found, str) else "")
     fresh = {p.loaded.doc.file: (p, part) for p, part in zip(analysis.plans, parts)}
     order = [name for name in map(display_name, (path for path, _ in plan_files)) if name in fresh or name in kept]
-    views = site_views([fresh[n][1] if n in fresh else kept[n].part for n in order], site, day, pages,
-                       analysis.conflicts)
+    # mkdocs.yml is made from what the sidebar shows of each plan: no plan's part is needed for it.
+    views = frame([fresh[n][1].head if n in fresh else kept[n].head for n in order], site, pages)
 
     cdn = bool(site and site.site.mermaid == "cdn")
     base_dir = builtin("site_config")
@@ -135,21 +135,28 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     # Markdown rendered then (unless the user's templates, which may read
     # more than the view, are in use).
     known: dict[str, str] = {}
+    done: dict[str, str] = {}
     across = ""
     own = {page.path for page in pages}  # the plans' own pages, kept in their records
-    digests = {name: records.part_digest(part) for name, (_, part) in fresh.items()} if records.folder else {}
-    if records.folder is not None and not _any_file(templates):
-        settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
-        # All made from the same parts and checks as last time (a text edit): no view need be keyed.
-        across = records.across_key(settings, [digests[n] if n in fresh else kept[n].part_digest for n in order],
-                                    inputs)
+    texts = {name: records.part_text(part) for name, (_, part) in fresh.items()} if records.folder else {}
+    keyed = records.folder is not None and not _any_file(templates)
+    settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
+    if keyed:
+        # All made from the same parts and checks as last time (a text edit): the pages across
+        # plans are kept whole, and the kept plans' parts are not even read.
+        across = records.across_key(settings, [records.part_digest(texts[n]) if n in fresh else kept[n].part_digest
+                                               for n in order], inputs)
         if across == last.across:
             known = dict(last.pages)
-        else:
+            done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
+    if not known or len(done) < len(known):
+        views = site_views([fresh[n][1] if n in fresh else records.part(kept[n]) for n in order], site, day, pages,
+                           analysis.conflicts)
+        if keyed and not known:
             keys = {page.path: records.page_key(page.path, page.template, page.view, settings)
                     for page in views.pages if page.view is not None and page.path not in own}
             known = {path: key for path, key in keys.items() if key is not None}
-    done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
+            done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
     # The downloads are made alongside the pages (on another core when there is one).
     rendered, extras = render_pages(views, env, progress, done=done, extra={
         "entries": lambda: [plan_entry(p) for p in analysis.plans],
@@ -166,11 +173,11 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     for path, key in known.items():
         if path not in done:
             records.keep_page(key, rendered[path])
-    records.keep(fresh, kept, warnings, rendered, entries, events, digests)
+    records.keep(fresh, kept, warnings, rendered, entries, events, texts)
     records.keep_last(inputs, across, known)
 
     files: dict[str, bytes | str] = {"mkdocs.yml": written}
-    files.update({f"docs/{path}": text for path, text in rendered.items()})
+    files.update({f"docs/{path}": text for path, text in (*rendered.items(), *done.items())})
     files.update({f"docs/{path}": text for record in kept.values() for path, text in record.pages})
     for asset in sorted((base_dir / "assets").iterdir()) if assets else []:
         files[f"docs/{OWN}/{asset.name}"] = asset.read_bytes()

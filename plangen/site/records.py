@@ -28,19 +28,20 @@ from pydantic_core import PydanticSerializationError, to_json
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.conflicts import Footprint
-from plangen.errors import Finding
+from plangen.errors import Finding, PlangenError
 from plangen.project import display_name
 from plangen.resources import builtin
 from plangen.site import store
 from plangen.views.base import audit_path, plan_path, runbook_path
-from plangen.views.parts import PlanPart
+from plangen.views.parts import Head, PlanPart
 
-FORMAT = "plangen plan record 4"
+FORMAT = "plangen plan record 5"
 
 
 @dataclass(frozen=True)
 class Record:
-    part: PlanPart
+    head: Head  # what the sidebar shows of the plan
+    part: str  # its part of the pages across plans, as JSON: read (see Records.part) only when they are made again
     reads: tuple[tuple[str, str], ...]  # (plan id, digest of its file) of each plan this one reads
     warnings: tuple[Finding, ...]  # the file's validation warnings
     findings: tuple[Finding, ...]  # readiness findings, as lint gives them
@@ -48,7 +49,7 @@ class Record:
     entry: str  # its entry of plans.json
     events: tuple[str, ...]  # its lines of calendar.ics
     footprint: Footprint  # what it brings to the checks across plans
-    part_digest: str  # of `part` as JSON (see part_digest)
+    part_digest: str  # of `part` (see part_digest): checked when the record is read
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,13 @@ class Last:
 
 @dataclass(frozen=True)
 class _Entry:
-    format: Literal["plangen plan record 4"]
+    format: Literal["plangen plan record 5"]
     key: str
     record: Record
 
 
 _ENTRY = TypeAdapter(_Entry)
+_PART = TypeAdapter(PlanPart)
 LAST = "last.state"  # what the last build's pages across plans were made from (see Records.last)
 # The records read or written by this process's last build, by key: `plangen
 # serve` builds again and again, and a record is a function of its key, so
@@ -131,19 +133,19 @@ class Records:
                 found[name] = record
                 self._digests[name] = digest
                 self._keys[name] = key
-        unchanged = {(record.part.id, self._digests[name]) for name, record in found.items()}
+        unchanged = {(record.head.id, self._digests[name]) for name, record in found.items()}
         return {name: r for name, r in found.items() if all(read in unchanged for read in r.reads)}
 
     def keep(self, fresh: Mapping[str, tuple[PlanAnalysis, PlanPart]], kept: Mapping[str, Record],
              warnings: Sequence[Finding], rendered: Mapping[str, str], entries: Mapping[str, str],
-             events: Mapping[str, tuple[str, ...]], digests: Mapping[str, str]) -> None:
-        """Keep the share of each plan read (by file; `digests`, its part's)
-        for the next build, and drop the records this build did not use."""
+             events: Mapping[str, tuple[str, ...]], texts: Mapping[str, str]) -> None:
+        """Keep the share of each plan read (by file; `texts`, its part as
+        JSON) for the next build, and drop the records this build did not use."""
         if self.folder is None:
             return
         self._keys = {name: key for name, key in self._keys.items() if name in kept}
         digest_of = {p.context.plan.id: p.loaded.doc.sha256 for p, _ in fresh.values()}
-        digest_of.update({r.part.id: self._digests[name] for name, r in kept.items()})
+        digest_of.update({r.head.id: self._digests[name] for name, r in kept.items()})
         by_file: dict[str, list[Finding]] = defaultdict(list)
         for finding in warnings:
             by_file[finding.file].append(finding)
@@ -151,19 +153,32 @@ class Records:
             plan = p.context.plan
             reads = sorted({d.plan for d in plan.dependencies if d.plan} | {r.plan for r in plan.relations})
             own = (plan_path(plan.id), runbook_path(plan.id), audit_path(plan.id))
-            record = Record(part, tuple((ident, digest_of.get(ident, "")) for ident in reads), tuple(by_file[name]),
-                            p.findings, tuple((path, rendered[path]) for path in own), entries[name], events[name],
-                            p.footprint, digests[name])
+            record = Record(part.head, texts[name], tuple((ident, digest_of.get(ident, "")) for ident in reads),
+                            tuple(by_file[name]), p.findings, tuple((path, rendered[path]) for path in own),
+                            entries[name], events[name], p.footprint, self.part_digest(texts[name]))
             # Keyed by the bytes this build parsed: a file edited meanwhile gets a new key next time.
             self._keys[name] = self.key(name, p.loaded.group, p.loaded.doc.sha256)
             self.put(self._keys[name], record)
         self.prune()
 
     @staticmethod
-    def part_digest(part: PlanPart) -> str:
-        """A plan's part of the pages across plans, as data: the same digest,
-        the same rows, whether the part was made now or kept."""
-        return hashlib.sha256(to_json(part)).hexdigest()
+    def part_text(part: PlanPart) -> str:
+        """A plan's part of the pages across plans as JSON: the same text, the
+        same rows, whether the part was made now or kept."""
+        return to_json(part).decode("utf-8")
+
+    @staticmethod
+    def part_digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def part(self, record: Record) -> PlanPart:
+        """A kept plan's part. Its text was checked against its digest when
+        read, so only a cache written by hand fails here."""
+        try:
+            return _PART.validate_json(record.part)
+        except ValidationError:
+            raise PlangenError(f"the build cache in {self.folder} holds a plan's part that is not one",
+                               "remove that folder (it is made again by the next build)") from None
 
     def inputs(self, footprints: Sequence[Footprint], limit: int | None) -> str:
         """What the checks across plans are made from (conflicts.find is a
@@ -264,7 +279,7 @@ class Records:
             entry = _ENTRY.validate_json((self.folder / f"{key}.json").read_bytes())
         except (OSError, ValueError, ValidationError):
             return None
-        if entry.key != key:
+        if entry.key != key or self.part_digest(entry.record.part) != entry.record.part_digest:
             return None
         self.used.add(key)
         _recent[key] = entry.record

@@ -93,6 +93,14 @@ class Duty:
 
 
 @dataclass(frozen=True)
+class Head:
+    """What the sidebar shows of a plan (see site.navigation)."""
+    id: str
+    title: str
+    group: str
+
+
+@dataclass(frozen=True)
 class PlanPart:
     id: str
     title: str
@@ -108,6 +116,10 @@ class PlanPart:
     runbook: RunbookRow
     duties: tuple[tuple[str, str, Duty], ...]  # who, kind of duty, duty: in the order the plan names them
     frozen: tuple[tuple[Ref, str, str], ...] = ()  # a phase still to run inside a site-wide freeze: days, freeze
+
+    @property
+    def head(self) -> Head:
+        return Head(self.id, self.title, self.group)
 
 
 def plan_ref(p: PlanAnalysis, anchor: str = "") -> Ref:

@@ -25,8 +25,8 @@ from plangen.views.base import (Directory, Ref, Who, audit_path, day, days, dire
                                 plan_path, runbook_path)
 from plangen.analysis.freezes import site_freezes_of
 from plangen.views.diagrams import Gantt, Ids, Section, Task, freeze_span
-from plangen.views.parts import (CALENDAR_PAST, CalendarRow, Duty, OpenDependency, PendingApproval, PlanPart,
-                                 PortfolioRow, RunbookRow, plan_part)
+from plangen.views.parts import (CALENDAR_PAST, CalendarRow, Duty, Head, OpenDependency, PendingApproval,
+                                 PlanPart, PortfolioRow, RunbookRow, plan_part)
 from plangen.views.plan import as_of_marker, plan_page
 from plangen.views.runbook import runbook_page
 
@@ -412,7 +412,7 @@ def _sections(items: list[tuple[str, NavItem]]) -> list[NavItem]:
             for c in chunks]
 
 
-def navigation(parts: Sequence[PlanPart]) -> tuple[NavItem, ...]:
+def navigation(parts: Sequence[Head]) -> tuple[NavItem, ...]:
     """One entry per plan (its runbook is linked from the plan page and the
     Runbooks index), in sections by folder, in the order of their ids: ids
     stay put when a title is edited, so the edit changes the sidebar of its
@@ -477,8 +477,16 @@ def site_views(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date,
     ]
     entries = directory_pages(parts, people)
     pages += [Page(e.path, "person.md.j2", e) for e in entries]
+    return replace(frame([part.head for part in parts], site), pages=tuple(pages))
+
+
+def frame(heads: Sequence[Head], site: SiteConfig | None, plan_pages: Sequence[Page] = ()) -> SiteViews:
+    """The site without its pages across plans (the plans' own `plan_pages`
+    only): what mkdocs.yml is made from, for a build that keeps the pages
+    across plans from the last one."""
+    config = site or SiteConfig()
     # Reached from links: every runbook and directory entry. Two globs, not
     # a line per page: MkDocs matches each pattern against every file.
     hidden = (runbook_path("*"), audit_path("*"), "directory/*/*.md")
-    return SiteViews(config.site.title, config.site.organisation or "", tuple(pages), navigation(parts),
+    return SiteViews(config.site.title, config.site.organisation or "", tuple(plan_pages), navigation(heads),
                      hidden, config.site.description or "")
