@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from conftest import CASES
 from site_helpers import AS_OF, plangen, project_copy
+
+from plangen.render import env
 
 GOLDEN = CASES / "render"
 
@@ -213,3 +218,14 @@ def test_compiled_templates_are_kept_per_user_and_a_damaged_one_is_compiled_agai
         assert render() == first  # compiled again, never an error
     (tmp_path / "own" / "note.md.j2").write_text("## {{ title }}\n", encoding="utf-8")
     assert render() == "## A &#60;b&#62;\n"  # an edited template is compiled again
+
+
+@given(st.lists(st.sampled_from(["plans", "a", "b", "index.md", "x.y", ".", "..", ""]), min_size=1, max_size=4),
+       st.lists(st.sampled_from(["plans", "a", "b", "people", ".", "..", ""]), max_size=3))
+def test_links_between_pages_are_relative_as_posixpath_makes_them(target: list[str], folder: list[str]) -> None:
+    """Links are made without asking the system for the working folder; the
+    result is posixpath.relpath's, whatever the segments."""
+    start = "/".join(folder)
+    assume(not target[0] == "" and not start.startswith("/"))
+    path = "/".join(target)
+    assert env._relpath(path, start) == posixpath.relpath(path, start or ".")

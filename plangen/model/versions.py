@@ -9,7 +9,7 @@ depends, unawares, on what an older plangen would reject.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -21,8 +21,9 @@ from plangen.model.plan import V1, V1_1, Plan
 
 
 def _values(model: BaseModel, path: FieldPath = ()) -> Iterator[tuple[FieldPath, Any, Any]]:
-    """Every value set in a model, with its path (YAML keys) and the field's annotation and info."""
-    for name, info in type(model).model_fields.items():
+    """Every value set in a model that may tell a newer version (see
+    _matters), with its path (YAML keys) and the field's info."""
+    for name, info in _fields(type(model)):
         value = getattr(model, name)
         if value is None or value == [] or value == {}:
             continue
@@ -34,6 +35,32 @@ def _values(model: BaseModel, path: FieldPath = ()) -> Iterator[tuple[FieldPath,
         for key, item in items:
             if isinstance(item, BaseModel):
                 yield from _values(item, (*here, key))
+
+
+_FIELDS: dict[type[BaseModel], tuple[tuple[str, Any], ...]] = {}
+
+
+def _fields(cls: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
+    """The fields of a model that `newer_than_v1` looks at or into, found once per model:
+    most of a plan is text and dates that every version reads alike."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple((name, info) for name, info in cls.model_fields.items() if _matters(name, info))
+    return _FIELDS[cls]
+
+
+def _matters(name: str, info: Any) -> bool:
+    extra = info.json_schema_extra
+    return (isinstance(extra, dict) and SINCE in extra) or name == "status" or _may_hold(info.annotation)
+
+
+def _may_hold(annotation: Any) -> bool:
+    """Whether a value of this type may be or hold a model, a time of day or a
+    duration (a field typed as a date may hold a datetime, its subclass)."""
+    if annotation is Any or annotation == Duration:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, (BaseModel, date)):
+        return True
+    return any(_may_hold(arg) for arg in get_args(annotation))
 
 
 def _is_duration(annotation: Any) -> bool:

@@ -85,6 +85,7 @@ class Directory:
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
         self._who: dict[str, Who] = {}  # every page names the same few people
+        self._people: dict[str, tuple[str, ...]] = {}  # a team's members are found by going through everyone
 
     def kind(self, ident: str) -> str:
         if ident in self.site.people:
@@ -96,7 +97,9 @@ class Directory:
         return "role"
 
     def people_of(self, ident: str) -> tuple[str, ...]:
-        return self.site.people_of(ident)
+        if ident not in self._people:
+            self._people[ident] = self.site.people_of(ident)
+        return self._people[ident]
 
     def name(self, ident: str) -> str:
         site = self.site
