@@ -188,6 +188,7 @@ def _explain_file_name_id(finding: Finding, stem: str) -> Finding:
 
 
 PLANS_PER_WORKER = 100  # below this, a fork costs more than it saves
+PARENT_SHARE = 1.4  # measured at 1,000 plans on two cores: 1.26 s to 1.10 s
 
 
 def locate(paths: Sequence[Path] | None, site_config: Path | None) -> tuple[list[tuple[Path, str]], Path | None]:
@@ -255,7 +256,9 @@ def load_project(paths: Sequence[Path] | None = None, site_config: Path | None =
     plans: list[LoadedPlan] = []
     parsed: list[LoadedPlan] = []  # valid on their own, whatever their cross-checks say
     while to_read:
-        chunks = split(to_read, min(cores(), max(1, len(to_read) // PLANS_PER_WORKER)))
+        # This process reads a larger share: it also unpickles the plans each child read
+        # (about a third of what reading them cost), so both finish at about the same time.
+        chunks = split(to_read, min(cores(), max(1, len(to_read) // PLANS_PER_WORKER)), first=PARENT_SHARE)
         for part in fork_map(lambda chunk: read(chunk, chunk is chunks[0]), chunks):
             for loaded, plan_findings, checked_ok in part:
                 if loaded is not None:

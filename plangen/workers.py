@@ -104,8 +104,14 @@ def balanced(items: Sequence[T], parts: int, cost: Callable[[T], int]) -> list[l
     return [[item for _, item in sorted(chunk, key=lambda pair: pair[0])] for chunk in chunks if chunk]
 
 
-def split(items: Sequence[T], parts: int) -> list[list[T]]:
-    """`items` in `parts` runs of consecutive items, about equal in number."""
+def split(items: Sequence[T], parts: int, first: float = 1.0) -> list[list[T]]:
+    """`items` in `parts` runs of consecutive items, about equal in number;
+    the first run (this process's, see fork_map) `first` times as long as
+    each other, when this process has more to do with each result than a
+    child has (unpickling what the children send)."""
+    if parts > 1 and first != 1.0 and items:
+        head = max(1, round(len(items) * first / (first + parts - 1)))
+        return [list(items[:head]), *split(items[head:], parts - 1)]
     size = -(-len(items) // parts) if parts else 0
     return [list(items[i:i + size]) for i in range(0, len(items), size)] if items else []
 
