@@ -12,7 +12,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,15 +38,10 @@ class WorkerError(RuntimeError):
     """A forked worker failed; the message holds its traceback."""
 
 
-def fork_map(work: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) -> list[R]:
-    """`work` over each chunk: the first in this process, each other in a
-    forked child, at the same time. Without fork, one after another."""
-    if len(chunks) <= 1 or not hasattr(os, "fork"):
-        return [work(chunk) for chunk in chunks]
-    sys.stdout.flush()  # else a child could print what this process had not yet written
-    sys.stderr.flush()
-    children = []
-    for chunk in chunks[1:]:
+class _Child:
+    """A forked child working on one chunk; `result` waits for what it sends back."""
+
+    def __init__(self, work: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> None:
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: whatever happens, it ends here, never in the caller's code
@@ -61,27 +56,44 @@ def fork_map(work: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) ->
             finally:
                 os._exit(0)
         os.close(write)
-        children.append((pid, read))
+        self.pid, self.read = pid, read
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+    def result(self) -> tuple[bool, Any]:
+        """(True, its result) or (False, its traceback); the child is reaped."""
+        with os.fdopen(self.read, "rb") as pipe:
+            blob = pipe.read()
+        os.waitpid(self.pid, 0)
+        try:
+            return pickle.loads(blob)  # type: ignore[no-any-return]  # our own child's bytes, over a pipe only it held
+        except Exception:
+            return False, "the worker ended without a result (killed, or out of memory?)"
+
+
+def fork_map(work: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) -> list[R]:
+    """`work` over each chunk: the first in this process, each other in a
+    forked child, at the same time. Without fork, one after another."""
+    if len(chunks) <= 1 or not hasattr(os, "fork"):
+        return [work(chunk) for chunk in chunks]
+    sys.stdout.flush()  # else a child could print what this process had not yet written
+    sys.stderr.flush()
+    children = [_Child(work, chunk) for chunk in chunks[1:]]
     results: list[R] = []
     failure = None
     try:
         results.append(work(chunks[0]))
     except BaseException:  # this process's share failed (or Ctrl+C): the others' work is moot
-        for pid, _ in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        for child in children:
+            child.kill()
         raise
     finally:  # always reap the children
-        for pid, read in children:
-            with os.fdopen(read, "rb") as pipe:
-                blob = pipe.read()
-            os.waitpid(pid, 0)
-            try:
-                ok, value = pickle.loads(blob)  # our own child's bytes, over a pipe only it held
-            except Exception:
-                ok, value = False, "the worker ended without a result (killed, or out of memory?)"
+        for child in children:
+            ok, value = child.result()
             if ok:
                 results.append(value)
             elif failure is None:
@@ -89,6 +101,39 @@ def fork_map(work: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) ->
     if failure is not None:
         raise WorkerError(failure)
     return results
+
+
+class Started:
+    """Work started in a forked child (see fork_start)."""
+
+    def __init__(self, work: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> None:
+        sys.stdout.flush()  # else the child could print what this process had not yet written
+        sys.stderr.flush()
+        self._child: _Child | None = _Child(work, chunk)
+        self._value: Any = None
+
+    def result(self) -> Any:
+        """The child's result, waited for (a failure raises WorkerError)."""
+        if self._child is not None:
+            ok, value = self._child.result()
+            self._child = None
+            if not ok:
+                raise WorkerError(value)
+            self._value = value
+        return self._value
+
+    def cancel(self) -> None:
+        """Stop the child and reap it (when its result will not be asked for)."""
+        if self._child is not None:
+            self._child.kill()
+            self._child.result()
+            self._child = None
+
+
+def fork_start(work: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> Started | None:
+    """`work` over `chunk` in a forked child started now, while this process
+    goes on; None where processes cannot be forked."""
+    return Started(work, chunk) if hasattr(os, "fork") else None
 
 
 def balanced(items: Sequence[T], parts: int, cost: Callable[[T], int]) -> list[list[T]]:

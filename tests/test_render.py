@@ -229,3 +229,30 @@ def test_links_between_pages_are_relative_as_posixpath_makes_them(target: list[s
     assume(not target[0] == "" and not start.startswith("/"))
     path = "/".join(target)
     assert env._relpath(path, start) == posixpath.relpath(path, start or ".")
+
+
+def test_pages_rendered_early_in_a_child_equal_pages_rendered_in_one_process(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child renders most of the plans' own pages while this process makes
+    the pages across plans: the same files as one process rendering all."""
+    from datetime import date
+
+    from plangen.commands import pipeline
+    from plangen.render import pages as rendering
+
+    monkeypatch.chdir(project_copy(tmp_path / "p"))
+    monkeypatch.setattr(rendering, "PAGES_PER_WORKER", 1)  # the examples' few pages are enough to share
+    monkeypatch.setenv("PLANGEN_WORKERS", "1")
+    alone = pipeline.generate([], None, as_of=date.fromisoformat(AS_OF), offline=False, strict=False)
+    started: list[object] = []
+
+    def early(*args: object) -> object:
+        started.append(rendering.render_early(*args))  # type: ignore[arg-type]
+        return started[-1]
+
+    monkeypatch.setattr(pipeline, "render_early", early)
+    monkeypatch.setenv("PLANGEN_WORKERS", "2")
+    shared = pipeline.generate([], None, as_of=date.fromisoformat(AS_OF), offline=False, strict=False)
+    assert isinstance(alone, pipeline.Generated) and isinstance(shared, pipeline.Generated)
+    assert started and isinstance(started[0], rendering.Early) and len(started[0].paths) > 10
+    assert shared.files == alone.files

@@ -22,12 +22,13 @@ from plangen.analysis.stale import RULE as APPROVAL_STALE
 from plangen.project import DEFAULT_SITE_CONFIG, Project, display_name, load_project, locate
 from plangen.render.env import make_env
 from plangen.render.exports import calendar_ics, plan_entry, plan_events, plans_json, schema_json
-from plangen.render.pages import render_pages
+from plangen.render.pages import render_early, render_pages
 from plangen.resources import builtin
 from plangen.site.config import OVERRIDES, OWN, VENDOR, dump, load_yaml, markdown_extensions, mkdocs_config
 from plangen.site.vendor import vendor_files
 from plangen.site.records import Records
-from plangen.views.site import frame, plan_pages, site_views
+from plangen.views.parts import head_of
+from plangen.views.site import frame, plan_pages, plan_parts, site_views
 
 USER_TEMPLATES = Path("templates")
 
@@ -119,11 +120,11 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     if not project.ok or (strict and stop):
         return sorted(stop)
     site = project.site
-    parts, pages = plan_pages(analysis, found if isinstance(found, str) else "")
-    fresh = {p.loaded.doc.file: (p, part) for p, part in zip(analysis.plans, parts)}
-    order = [name for name in map(display_name, (path for path, _ in plan_files)) if name in fresh or name in kept]
+    pages = plan_pages(analysis, found if isinstance(found, str) else "")
+    analysed = {p.loaded.doc.file: p for p in analysis.plans}
+    order = [name for name in map(display_name, (path for path, _ in plan_files)) if name in analysed or name in kept]
     # mkdocs.yml is made from what the sidebar shows of each plan: no plan's part is needed for it.
-    views = frame([fresh[n][1].head if n in fresh else kept[n].head for n in order], site, pages)
+    views = frame([head_of(analysed[n]) if n in analysed else kept[n].head for n in order], site, pages)
 
     cdn = bool(site and site.site.mermaid == "cdn")
     base_dir = builtin("site_config")
@@ -131,37 +132,48 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
                            load_yaml(user_yml) if user_yml.is_file() else None, offline=offline, mermaid_cdn=cdn)
     written = dump(config)  # mkdocs.yml: the Markdown extensions (escaping depends on them) and the nav
     env = make_env(templates, builtin("templates"), markdown_extensions(config))
-    # A page across plans whose view is as the last build made it keeps the
-    # Markdown rendered then (unless the user's templates, which may read
-    # more than the view, are in use).
-    known: dict[str, str] = {}
-    done: dict[str, str] = {}
-    across = ""
-    own = {page.path for page in pages}  # the plans' own pages, kept in their records
-    texts = {name: records.part_text(part) for name, (_, part) in fresh.items()} if records.folder else {}
-    keyed = records.folder is not None and not _any_file(templates)
-    settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
-    if keyed:
-        # All made from the same parts and checks as last time (a text edit): the pages across
-        # plans are kept whole, and the kept plans' parts are not even read.
-        across = records.across_key(settings, [records.part_digest(texts[n]) if n in fresh else kept[n].part_digest
-                                               for n in order], inputs)
-        if across == last.across:
-            known = dict(last.pages)
-            done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
-    if not known or len(done) < len(known):
-        views = site_views([fresh[n][1] if n in fresh else records.part(kept[n]) for n in order], site, day, pages,
-                           analysis.conflicts)
-        if keyed and not known:
-            keys = {page.path: records.page_key(page.path, page.template, page.view, settings)
-                    for page in views.pages if page.view is not None and page.path not in own}
-            known = {path: key for path, key in keys.items() if key is not None}
-            done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
-    # The downloads are made alongside the pages (on another core when there is one).
-    rendered, extras = render_pages(views, env, progress, done=done, extra={
-        "entries": lambda: [plan_entry(p) for p in analysis.plans],
-        "events": lambda: [plan_events(p) for p in analysis.plans],
-        "schema.json": schema_json})
+    own_templates = _any_file(templates)
+    # The plans' own pages need nothing from across plans: a child renders a
+    # share of them while this process makes the pages across plans (not
+    # with templates of the user's, which may read every page of the site).
+    early = render_early(pages, env, views) if not own_templates else None
+    try:
+        fresh = {name: (p, part) for (name, p), part in zip(analysed.items(), plan_parts(analysis))}
+        # A page across plans whose view is as the last build made it keeps the
+        # Markdown rendered then (unless the user's templates, which may read
+        # more than the view, are in use).
+        known: dict[str, str] = {}
+        done: dict[str, str] = {}
+        across = ""
+        own = {page.path for page in pages}  # the plans' own pages, kept in their records
+        texts = {name: records.part_text(part) for name, (_, part) in fresh.items()} if records.folder else {}
+        keyed = records.folder is not None and not own_templates
+        settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
+        if keyed:
+            # All made from the same parts and checks as last time (a text edit): the pages across
+            # plans are kept whole, and the kept plans' parts are not even read.
+            across = records.across_key(settings, [records.part_digest(texts[n]) if n in fresh else
+                                                   kept[n].part_digest for n in order], inputs)
+            if across == last.across:
+                known = dict(last.pages)
+                done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
+        if not known or len(done) < len(known):
+            views = site_views([fresh[n][1] if n in fresh else records.part(kept[n]) for n in order], site, day,
+                               pages, analysis.conflicts)
+            if keyed and not known:
+                keys = {page.path: records.page_key(page.path, page.template, page.view, settings)
+                        for page in views.pages if page.view is not None and page.path not in own}
+                known = {path: key for path, key in keys.items() if key is not None}
+                done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
+        # The downloads are made alongside the pages (on another core when there is one).
+        rendered, extras = render_pages(views, env, progress, done=done, early=early, extra={
+            "entries": lambda: [plan_entry(p) for p in analysis.plans],
+            "events": lambda: [plan_events(p) for p in analysis.plans],
+            "schema.json": schema_json})
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
     entries = dict(zip(fresh, extras["entries"]))
     events = dict(zip(fresh, extras["events"]))
     exports = {

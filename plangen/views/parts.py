@@ -126,6 +126,11 @@ def plan_ref(p: PlanAnalysis, anchor: str = "") -> Ref:
     return Ref(short(p.context.plan.title), plan_path(p.context.plan.id), anchor)
 
 
+def head_of(p: PlanAnalysis) -> Head:
+    plan = p.context.plan
+    return Head(plan.id, plan.title, p.loaded.group)
+
+
 def plan_part(p: PlanAnalysis, people: Directory, book: RunbookPage) -> PlanPart:
     plan = p.context.plan
     dated, undated, bars = _phases(p)

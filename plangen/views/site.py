@@ -435,22 +435,28 @@ def navigation(parts: Sequence[Head]) -> tuple[NavItem, ...]:
     )
 
 
-def plan_pages(analysis: Analysis, history: str = "") -> tuple[list[PlanPart], list[Page]]:
-    """Each plan's part and its three pages: plan, runbook, audit (the views
-    of the plan and audit pages are made where they are rendered).
-    `history`: why the plans' git history was not read ("" when it was)."""
+def plan_pages(analysis: Analysis, history: str = "") -> list[Page]:
+    """Each plan's three pages: plan, runbook, audit, their views made where
+    they are rendered (they need nothing from across plans, so they can be
+    rendered while the pages across plans are made). `history`: why the
+    plans' git history was not read ("" when it was)."""
     site = analysis.project.site or SiteConfig()
     people = Directory(site)
     titles = {p.context.plan.id: p.context.plan.title for p in analysis.plans}
-    parts, pages = [], []
+    pages = []
     for p in analysis.plans:
-        book = runbook_page(p, people)
-        parts.append(plan_part(p, people, book))
         shared = grouped(analysis.conflicts.by_file.get(p.loaded.doc.file, ([], []))[0])
-        pages += [Page(audit_path(p.context.plan.id), "audit.md.j2", None, partial(audit_page, p, people, history)),
-                  Page(plan_path(p.context.plan.id), "plan.md.j2", None, partial(plan_page, p, people, titles, shared)),
-                  Page(book.path, "runbook.md.j2", book)]
-    return parts, pages
+        ident = p.context.plan.id
+        pages += [Page(audit_path(ident), "audit.md.j2", None, partial(audit_page, p, people, history)),
+                  Page(plan_path(ident), "plan.md.j2", None, partial(plan_page, p, people, titles, shared)),
+                  Page(runbook_path(ident), "runbook.md.j2", None, partial(runbook_page, p, people))]
+    return pages
+
+
+def plan_parts(analysis: Analysis) -> list[PlanPart]:
+    """Each plan's part of the pages across plans."""
+    people = Directory(analysis.project.site or SiteConfig())
+    return [plan_part(p, people, runbook_page(p, people)) for p in analysis.plans]
 
 
 def site_views(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date,
