@@ -192,7 +192,7 @@ def table(results: dict[int, dict[str, tuple[float, float]]]) -> str:
               ("rebuild after a title edit / build (target <= 0.05)", "rebuild (title edit)", "build"),
               ("serve's rebuild after a text edit / build (target <= 0.05)", "serve rebuild (text edit)", "build"))
     for name, a, b in ratios:
-        lines.append(f"| {name} | " + " | ".join(f"{r[a][0] / r[b][0]:.2f}" for r in results.values()) + " |")
+        lines.append(f"| {name} | " + " | ".join(f"{r[a][0] / r[b][0]:.3f}" for r in results.values()) + " |")
     machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
     return "\n".join(lines) + f"\n\nMeasured on {time.strftime('%Y-%m-%d')} ({machine}); medians of the alternating runs.\n"
 
