@@ -175,12 +175,17 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     nav = config.plugins.on_nav(nav, config=config, files=files)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     sources = []
-    for file in doc_files:  # sources and front matter first: the nav shows every page's title
+    in_nav = {id(page) for page in nav.pages}
+    unparsed: set[int] = set()  # pages out of the nav: front matter read only if the page is converted
+    for i, file in enumerate(doc_files):  # sources, and the front matter of the pages whose title the nav shows
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)
         page = config.plugins.on_pre_page(file.page, config=config, files=files)
         sources.append(_source(file, given))  # read once (no plugin of ours reads sources)
-        page.markdown, page.meta = get_data(sources[-1])
+        if id(page) in in_nav:
+            page.markdown, page.meta = get_data(sources[-1])
+        else:
+            unparsed.add(i)
     env = config.plugins.on_env(env, config=config, files=files)
     _copy_static(files, InclusionLevel.is_included, in_place)
     for template in config.theme.static_templates:
@@ -211,6 +216,8 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
             cache.place(keys[i], hit, Path(file.abs_dest_path))
         built[i] = hit
     total = len(doc_files)
+    for i in unparsed.intersection(todo):
+        doc_files[i].page.markdown, doc_files[i].page.meta = get_data(sources[i])
 
     def work(chunk: Sequence[int], report: bool) -> list[tuple[int, Built | str]]:
         out: list[tuple[int, Built | str]] = []
