@@ -9,7 +9,12 @@ distribution. A plan's pages also show what it reads from other plans (a
 dependency's status, a related plan's title): a record names those plans
 with their files' digests and is used only while they are unchanged.
 Records are JSON checked against their types when read; a damaged or
-foreign one is a miss. Like the page cache, trusted as much as the site.
+foreign one is a miss. A plan's part of the pages across plans is kept as
+JSON text with its digest and read only when those pages are made again: a
+note of the last build (`last.state`) says what its pages across plans and
+its checks across plans were made from, so that a build whose plans' parts
+and footprints are all as they were keeps those pages and findings as they
+are. Like the page cache, trusted as much as the site.
 """
 
 from __future__ import annotations
@@ -214,7 +219,10 @@ class Records:
     def forget_last(self) -> None:
         """Before records change: a build that dies before `keep_last` leaves no claim about them."""
         if self.folder is not None:
-            (self.folder / LAST).unlink(missing_ok=True)
+            try:
+                (self.folder / LAST).unlink(missing_ok=True)
+            except OSError:  # a folder that cannot be changed keeps its records as they are too
+                pass
 
     def keep_last(self, inputs: str, across: str, pages: Mapping[str, str]) -> None:
         """After `keep`: this build's checks' inputs, pages across plans and records."""
