@@ -42,6 +42,8 @@ class _Child:
     """A forked child working on one chunk; `result` waits for what it sends back."""
 
     def __init__(self, work: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> None:
+        sys.stdout.flush()  # else the child could print what this process had not yet written
+        sys.stderr.flush()
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: whatever happens, it ends here, never in the caller's code
@@ -80,8 +82,6 @@ def fork_map(work: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) ->
     forked child, at the same time. Without fork, one after another."""
     if len(chunks) <= 1 or not hasattr(os, "fork"):
         return [work(chunk) for chunk in chunks]
-    sys.stdout.flush()  # else a child could print what this process had not yet written
-    sys.stderr.flush()
     children = [_Child(work, chunk) for chunk in chunks[1:]]
     results: list[R] = []
     failure = None
@@ -107,8 +107,6 @@ class Started:
     """Work started in a forked child (see fork_start)."""
 
     def __init__(self, work: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> None:
-        sys.stdout.flush()  # else the child could print what this process had not yet written
-        sys.stderr.flush()
         self._child: _Child | None = _Child(work, chunk)
         self._value: Any = None
 

@@ -30,9 +30,12 @@ EARLY_SHARE = 0.8
 class Early:
     """Pages being rendered in a forked child (see render_early); cancel it
     when render_pages will not be called."""
-    paths: frozenset[str]
     pages: tuple[Page, ...]
     child: Started
+
+    @property
+    def paths(self) -> frozenset[str]:
+        return frozenset(page.path for page in self.pages)
 
     def cancel(self) -> None:
         self.child.cancel()
@@ -52,7 +55,7 @@ def render_early(pages: Sequence[Page], env: SandboxedEnvironment, site: SiteVie
         return None
     mine = tuple(_mixed(pages)[:int(len(pages) * EARLY_SHARE)])
     child = fork_start(lambda chunk: {page.path: _render_one(env, page, site) for page in chunk}, mine)
-    return Early(frozenset(page.path for page in mine), mine, child) if child else None
+    return Early(mine, child) if child else None
 
 
 def render_pages(views: SiteViews, env: SandboxedEnvironment,
