@@ -13,6 +13,7 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,7 +61,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("offline", [False, True])
 def test_the_split_build_is_byte_identical_to_mkdocs_build(project: Path, tmp_path: Path, offline: bool,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_TEXT_PER_WORKER", 1)  # fork even for the few example pages,
+    monkeypatch.setattr(engine, "_COST_PER_WORKER", 1)  # fork even for the few example pages,
     monkeypatch.setattr(engine, "cores", lambda: 3)  # into three workers, whatever this machine has
     src = tmp_path / "src"
     flags = ["--offline"] if offline else []
@@ -357,6 +358,53 @@ def test_rebuilds_after_sidebar_changes_equal_clean_builds(tmp_path: Path) -> No
     rebuilt_equals_clean()
     retitle("copy-02.yaml", "Copy 02 of", "Copy 23b of")  # now sorts into the second section
     rebuilt_equals_clean()
+
+
+def test_a_page_whose_sidebar_alone_changed_keeps_its_conversion(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renaming the plan that closes a section renames the section in every
+    page's sidebar: each page is built again, but only the pages whose
+    Markdown changed are converted again (the others' conversion is kept
+    apart from the theme), and the site still equals MkDocs' build."""
+    work = project_copy(tmp_path / "p")
+    source = (work / "plans" / "support" / "reply-drafts-model-swap.yaml").read_text(encoding="utf-8")
+    for i in range(24):
+        (work / "plans" / "support" / f"copy-{i:02d}.yaml").write_text(
+            re.sub(r"(?m)^title: .*$", f"title: Copy {i:02d} of the reply drafts swap", source, 1), encoding="utf-8")
+    monkeypatch.setenv("PLANGEN_WORKERS", "1")  # every page converted in this process, where it is seen
+    from mkdocs.structure.pages import Page
+
+    seen: list[str] = []  # the pages MkDocs converts (whole or a piece)
+    convert = Page.render
+
+    def watched(page: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(page.file.src_uri)
+        return convert(page, *args, **kwargs)
+
+    monkeypatch.setattr(Page, "render", watched)
+
+    def build(name: str) -> tuple[dict[str, str], int]:
+        src = tmp_path / f"src-{name}"
+        assert plangen("render", "--out", str(src), "--as-of", AS_OF, cwd=work).returncode == 0
+        outcome = engine.build(src / "mkdocs.yml", tmp_path / f"ours-{name}", strict=True, epoch=int(EPOCH),
+                               cache=tmp_path / "cache")
+        assert outcome.converted is not None
+        return {p.relative_to(src / "docs").as_posix(): p.read_text(encoding="utf-8")
+                for p in (src / "docs").rglob("*.md")}, outcome.converted
+
+    first, _ = build("first")
+    path = work / "plans" / "support" / "copy-19.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Copy 19 of", "Copy 19b of", 1), encoding="utf-8")
+    seen.clear()
+    second, built = build("second")
+    changed = {rel for rel, text in second.items() if first.get(rel) != text}
+    assert built > len(changed) + 10  # pages built again for their sidebar alone
+    assert seen and set(seen) <= changed
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    bare = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "src-second" / "mkdocs.yml"),
+                           "-d", str(tmp_path / "bare")], env=env, capture_output=True, text=True)
+    assert bare.returncode == 0, bare.stderr
+    assert differences(tmp_path / "bare", tmp_path / "ours-second") == []
 
 
 def test_a_site_whose_pages_pull_in_other_files_is_built_without_the_cache(project: Path, tmp_path: Path) -> None:

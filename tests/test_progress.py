@@ -77,7 +77,7 @@ def test_a_terminal_gets_progress_bars(tmp_path: Path) -> None:
 
 
 def test_mkdocs_reports_every_page_it_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_TEXT_PER_WORKER", 1)  # the pages are shared over two workers
+    monkeypatch.setattr(engine, "_COST_PER_WORKER", 1)  # the pages are shared over two workers
     monkeypatch.setattr(engine, "cores", lambda: 2)
     project = project_copy(tmp_path)
     assert plangen("render", "--quiet", "--as-of", AS_OF, "--out", "src", cwd=project).returncode == 0

@@ -241,7 +241,8 @@ def test_pages_rendered_early_in_a_child_equal_pages_rendered_in_one_process(tmp
     from plangen.render import pages as rendering
 
     monkeypatch.chdir(project_copy(tmp_path / "p"))
-    monkeypatch.setattr(rendering, "PAGES_PER_WORKER", 1)  # the examples' few pages are enough to share
+    monkeypatch.setattr(rendering, "EARLY_PAGES", 2)  # the examples' few pages are enough to share
+    monkeypatch.setattr(rendering, "PAGES_PER_WORKER", 1)
     monkeypatch.setenv("PLANGEN_WORKERS", "1")
     alone = pipeline.generate([], None, as_of=date.fromisoformat(AS_OF), offline=False, strict=False)
     started: list[object] = []

@@ -166,7 +166,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
                 known = {path: key for path, key in keys.items() if key is not None}
                 done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
         # The downloads are made alongside the pages (on another core when there is one).
-        rendered, extras = render_pages(views, env, progress, done=done, early=early, extra={
+        rendered, extras = render_pages(views, env, progress, done=done, early=early, plans=len(order), extra={
             "entries": lambda: [plan_entry(p) for p in analysis.plans],
             "events": lambda: [plan_events(p) for p in analysis.plans],
             "schema.json": schema_json})

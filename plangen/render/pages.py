@@ -16,7 +16,11 @@ from plangen.views.site import Page, SiteViews
 from plangen.workers import Started, WorkerError, balanced, cores, fork_map, fork_start, share_done
 
 
-PAGES_PER_WORKER = 200  # below this, a fork costs more than it saves
+# What rendering costs, in plan pages (some 2.5 ms each here): a page
+# across plans has a row or more per plan, about as much as a plan page per
+# 300 plans. Below PAGES_PER_WORKER (some 0.1 s), a fork costs more than it
+# saves.
+PAGES_PER_WORKER = 40
 
 
 # The share of the plans' own pages a child renders while this process makes
@@ -24,6 +28,7 @@ PAGES_PER_WORKER = 200  # below this, a fork costs more than it saves
 # the downloads and the rest of the plans' pages: at 1,000 plans on two
 # cores, 0.5 to 0.9 were tried and 0.75 to 0.85 were fastest.
 EARLY_SHARE = 0.8
+EARLY_PAGES = 400  # fewer pages are rendered with the others
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ def render_early(pages: Sequence[Page], env: SandboxedEnvironment, site: SiteVie
     nothing from across plans) in a forked child, so that this process can
     make the pages across plans meanwhile (see render_pages' `early`). None
     on one core or for a few pages."""
-    if cores() < 2 or len(pages) < 2 * PAGES_PER_WORKER:
+    if cores() < 2 or len(pages) < EARLY_PAGES:
         return None
     mine = tuple(_mixed(pages)[:int(len(pages) * EARLY_SHARE)])
     child = fork_start(lambda chunk: {page.path: _render_one(env, page, site) for page in chunk}, mine)
@@ -61,23 +66,27 @@ def render_early(pages: Sequence[Page], env: SandboxedEnvironment, site: SiteVie
 def render_pages(views: SiteViews, env: SandboxedEnvironment,
                  progress: Callable[[str, int, int], None] | None = None,
                  extra: Mapping[str, Callable[[], Any]] | None = None,
-                 done: Mapping[str, str] | None = None, early: Early | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+                 done: Mapping[str, str] | None = None, early: Early | None = None,
+                 plans: int = 0) -> tuple[dict[str, str], dict[str, Any]]:
     """Every page of the site as Markdown, keyed by its docs-relative path,
     in the order of `views.pages`, and each `extra` result (the downloads'
     parts), made at the same time. Shared over the cores in a mixed order; a
     page's view is made where it is rendered when it has a `_make`. Pages
     in `done` are given (already rendered) and not rendered again; those of
-    `early` come from the child rendering them (which has a core of its own)."""
+    `early` come from the child rendering them (which has a core of its own).
+    `plans`: how many plans the pages across plans list."""
     done = done or {}
     skip = early.paths if early else frozenset()
     pages = [page for page in views.pages if page.path not in done and page.path not in skip]
     extra = extra or {}
     tasks: list[Page | str] = [*_mixed(pages), *extra]
+    across = 1 + plans // 300
+    weight = {id(page): 1 if page.view is None else across for page in pages}  # a plan's own view is made lazily
     # An extra (the plans.json entries of every plan) costs about as much as a quarter of the pages.
-    cost = max(1, len(pages) // (4 * max(1, len(extra))))
+    cost = max(1, sum(weight.values()) // (4 * max(1, len(extra))))
     workers = max(1, cores() - (1 if early else 0))
-    chunks = balanced(tasks, min(workers, max(1, len(pages) // PAGES_PER_WORKER)),
-                      cost=lambda task: cost if isinstance(task, str) else 1)
+    chunks = balanced(tasks, min(workers, max(1, (sum(weight.values()) + cost * len(extra)) // PAGES_PER_WORKER)),
+                      cost=lambda task: cost if isinstance(task, str) else weight[id(task)])
 
     def render(chunk: Sequence[Page | str]) -> dict[str, Any]:
         out: dict[str, Any] = {}

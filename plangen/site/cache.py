@@ -14,9 +14,10 @@ must never be restored from an untrusted source (a cache a pull request's
 job could write). A page taken from here is a hard link to its entry (on
 this kind of disk, writing a file's data costs thirty times as much as
 linking it); entries are replaced by renaming, never written in place.
-A long page made of pieces (see engine._pieced) also keeps each piece's
-HTML and what the build gathers from it, so that an edit in one piece
-converts that piece alone. After a build, entries it did not use (and
+Each page also keeps its conversion apart from the theme: each piece's HTML
+and what the build gathers from it (see engine._pieced; a page not made of
+pieces is one piece), so that an edit in one piece converts that piece
+alone, and a page whose sidebar alone changed is not converted at all. After a build, entries it did not use (and
 pieces of no page it used) are removed, so the cache holds one site's pages.
 """
 
@@ -148,6 +149,10 @@ class PageCache:
             return None
         return Piece(data["html"], [(level, ident, title) for level, ident, title in data["toc"]], data["title"],
                      data["anchors"], data["links"], data["warnings"], data["search"])
+
+    def has_piece(self, key: str) -> bool:
+        """Whether a piece is kept (not whether it is sound: get_piece checks that)."""
+        return self.usable and (self.folder / f"{key}.piece").is_file()
 
     def put_piece(self, key: str, piece: Piece) -> None:
         if not self.usable:

@@ -225,7 +225,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
             for n, i in enumerate(chunk, 1):
                 capture.messages = []
                 out.append((i, _build_one(config, files, doc_files, nav, env, indexer, doc_files[i].page, capture,
-                                          cache, common)))
+                                          cache, common, planned[i])))
                 result = out[-1][1]
                 if cache and isinstance(result, Built):
                     cache.put(keys[i], result)
@@ -233,8 +233,9 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
                     progress("building pages", len(built) + share_done(n, len(chunk), len(todo)), total)
         return out
 
-    text = sum(len(doc_files[i].page.markdown) for i in todo)  # time grows with the text
-    chunks = balanced(todo, min(cores(), max(1, text // _TEXT_PER_WORKER)), cost=lambda i: len(doc_files[i].page.markdown))
+    planned = {i: _plan(doc_files[i].page, cache, common) for i in todo}
+    cost = {i: _cost(pieces, cache) for i, pieces in planned.items()}
+    chunks = balanced(todo, min(cores(), max(1, sum(cost.values()) // _COST_PER_WORKER)), cost=cost.__getitem__)
     results = fork_map(lambda chunk: work(chunk, chunk is chunks[0]), chunks) if chunks else []
     for i, result in (pair for part in results for pair in part):
         if isinstance(result, str):
@@ -304,13 +305,39 @@ def _other_outputs(config: Any) -> set[str]:
     return {os.path.normpath(os.path.join(site, name)) for name in names}
 
 
-_TEXT_PER_WORKER = 400_000  # characters of Markdown (some 40 plan pages): below this, a fork costs more than it saves
+# What a page costs to build, in characters of Markdown converted (about 2 us
+# each here): the theme's templates, some 3 ms a page, and a piece taken from
+# the cache, a twentieth of converting it. Below _COST_PER_WORKER (some 0.2 s),
+# a fork costs more than it saves.
+_PAGE_COST = 1_500
+_KEPT_SHARE = 20
+_COST_PER_WORKER = 100_000
+
+
+def _plan(page: Any, cache: PageCache | None, common: str) -> list[tuple[str, str]]:
+    """A page's pieces and their keys in the cache (see _pieced). Without a
+    cache, only a page made of pieces is converted piece by piece."""
+    texts = _pieces(page.markdown)
+    if texts is None:
+        if cache is None:
+            return []
+        texts = [page.markdown]  # one piece: converted again only when its text, title or place changes
+    about = repr((page.url, page.title, sorted(page.meta.items(), key=lambda kv: kv[0])))
+    return [(text, store.digest(common, "piece", page.file.src_uri, about, str(n > 0), text))
+            for n, text in enumerate(texts)]
+
+
+def _cost(pieces: list[tuple[str, str]], cache: PageCache | None) -> int:
+    return _PAGE_COST + sum(len(text) // _KEPT_SHARE if cache and cache.has_piece(key) else len(text)
+                            for text, key in pieces)
 
 
 def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, indexer: Any, page: Any,
-               capture: _Collect, cache: PageCache | None, common: str) -> Built | str:
+               capture: _Collect, cache: PageCache | None, common: str, planned: list[tuple[str, str]]) -> Built | str:
     """One page, as MkDocs' _populate_page (after reading) and _build_page
-    do it; an error is returned as its message (it may come from a child)."""
+    do it; an error is returned as its message (it may come from a child).
+    `planned`: its pieces (see _plan), made from its Markdown before plugins
+    saw it."""
     from mkdocs.commands import build as mk
 
     search = indexer.search_index if indexer is not None else None
@@ -318,10 +345,12 @@ def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, inde
     config._current_page = page
     pieces: list[tuple[str, Piece]] = []
     try:
-        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        texts = _pieces(page.markdown)
-        if texts is not None:
-            pieces = _pieced(config, files, page, texts, indexer, capture, cache, common)
+        markdown = page.markdown
+        page.markdown = config.plugins.on_page_markdown(markdown, page=page, config=config, files=files)
+        if page.markdown != markdown:
+            planned = _plan(page, cache, common)
+        if planned:
+            pieces = _pieced(config, files, page, planned, indexer, capture, cache)
         if not pieces:
             page.render(config, files)
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
@@ -412,8 +441,8 @@ def _pieces(markdown: str) -> list[str] | None:
 _LEAD = '<h1 id="plangen-piece">piece</h1>\n'
 
 
-def _pieced(config: Any, files: Any, page: Any, texts: list[str], indexer: Any, capture: _Collect,
-            cache: PageCache | None, common: str) -> list[tuple[str, Piece]]:
+def _pieced(config: Any, files: Any, page: Any, planned: list[tuple[str, str]], indexer: Any, capture: _Collect,
+            cache: PageCache | None) -> list[tuple[str, Piece]]:
     """Convert a page piece by piece (pieces unchanged since an earlier build
     come from the cache) and put it together as one conversion of the whole
     page gives it: the HTML joined as Markdown joins blocks, the toc nested
@@ -425,11 +454,9 @@ def _pieced(config: Any, files: Any, page: Any, texts: list[str], indexer: Any, 
     from mkdocs.structure.toc import get_toc
 
     whole, start = page.markdown, len(capture.messages)
-    about = repr((page.url, page.title, sorted(page.meta.items(), key=lambda kv: kv[0])))
     pieces: list[tuple[str, Piece]] = []
     try:
-        for n, text in enumerate(texts):
-            key = store.digest(common, "piece", page.file.src_uri, about, str(n > 0), text)
+        for n, (text, key) in enumerate(planned):
             piece = cache.get_piece(key) if cache else None
             if piece is None:
                 page.markdown = text
