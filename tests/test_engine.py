@@ -207,8 +207,8 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_cleaned(project: Path, tmp_pa
     pages[1].with_suffix(".json").write_text("{not json", encoding="utf-8")
     meta = pages[2].with_suffix(".json")
     entries = meta.read_text(encoding="utf-8")
-    assert '"search": "[{' in entries  # spliced into the index unparsed: a planted entry must be refused
-    meta.write_text(entries.replace('"search": "[{', '"search": "[{\\"location\\":\\"x\\"},{', 1), encoding="utf-8")
+    assert '}\n[{"location":' in entries  # spliced into the index unparsed: a planted entry must be refused
+    meta.write_text(entries.replace('}\n[{"location":', '}\n[{"location":"x"},{"location":', 1), encoding="utf-8")
     pages[3].write_bytes(b"<script>alert(1)</script>")  # the digest no longer matches
     (cache / "pages" / "stranger.txt").write_text("not ours", encoding="utf-8")
     shares = sorted((cache / "plans").glob("*.json"))
