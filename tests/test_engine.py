@@ -50,7 +50,7 @@ def across_pages(folder: Path) -> set[str]:
 
 def records(folder: Path) -> set[str]:
     """The plans' shares of the site kept in a site's cache folder."""
-    return {p.stem for p in (folder / "plans").glob("*.json")}
+    return {p.stem for p in (folder / "plans").glob("*.record")}
 
 
 @pytest.fixture(scope="module")
@@ -211,10 +211,10 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_cleaned(project: Path, tmp_pa
     meta.write_text(entries.replace('}\n[{"location":', '}\n[{"location":"x"},{"location":', 1), encoding="utf-8")
     pages[3].write_bytes(b"<script>alert(1)</script>")  # the digest no longer matches
     (cache / "pages" / "stranger.txt").write_text("not ours", encoding="utf-8")
-    shares = sorted((cache / "plans").glob("*.json"))
+    shares = sorted((cache / "plans").glob("*.record"))
     shares[0].write_bytes(shares[0].read_bytes()[:100])  # truncated
     shares[1].write_text("{not json", encoding="utf-8")
-    shares[2].write_text(shares[2].read_text(encoding="utf-8").replace('"pages":[', '"pages":[1,', 1), encoding="utf-8")
+    shares[2].write_text(shares[2].read_text(encoding="utf-8").replace('"paths":[', '"paths":[1,', 1), encoding="utf-8")
     shares[3].write_text(shares[4].read_text(encoding="utf-8"), encoding="utf-8")  # another plan's share
     (cache / "plans" / "stranger.txt").write_text("not ours", encoding="utf-8")
     rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work)
@@ -225,6 +225,22 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_cleaned(project: Path, tmp_pa
     assert differences(work / "site", work / "clean") == []
     assert not (cache / "pages" / "stranger.txt").exists() and not (cache / "plans" / "stranger.txt").exists()
     assert "alert(1)" not in pages[3].read_text(encoding="utf-8")
+
+
+def test_a_record_whose_texts_were_damaged_is_not_used(project: Path, tmp_path: Path) -> None:
+    """A record's texts follow its line of JSON unquoted: a changed byte
+    there (the length unchanged) is found by their digest, and the plan is
+    read again."""
+    work = shutil.copytree(project, tmp_path / "p")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    for share in (work / ".site.plangen-cache" / "plans").glob("*.record"):
+        text = share.read_text(encoding="utf-8")
+        share.write_text(text[:-40] + text[-40:].swapcase(), encoding="utf-8")  # its last calendar line
+    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work)
+    assert rebuild.returncode == 0, rebuild.stderr
+    assert "kept from the last build" not in rebuild.stderr
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(work / "site", work / "clean") == []
 
 
 def test_a_cache_that_is_a_link_is_not_followed(project: Path, tmp_path: Path) -> None:

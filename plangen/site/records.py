@@ -8,8 +8,10 @@ and mkdocs.yml; the build date and flags; plangen's code and every installed
 distribution. A plan's pages also show what it reads from other plans (a
 dependency's status, a related plan's title): a record names those plans
 with their files' digests and is used only while they are unchanged.
-Records are JSON checked against their types when read; a damaged or
-foreign one is a miss. A plan's part of the pages across plans is kept as
+A record is a line of JSON checked against its types when read, then its
+texts (part, plans.json entry, pages, calendar lines) one after another
+as UTF-8, their lengths in the JSON (text in JSON costs five times as much
+to read); a damaged or foreign one is a miss. A plan's part of the pages across plans is kept as
 JSON text with its digest and read only when those pages are made again: a
 note of the last build (`last.state`) says what its pages across plans and
 its checks across plans were made from, so that a build whose plans' parts
@@ -40,7 +42,7 @@ from plangen.site import store
 from plangen.views.base import audit_path, plan_path, runbook_path
 from plangen.views.parts import Head, PlanPart
 
-FORMAT = "plangen plan record 5"
+FORMAT = "plangen plan record 6"
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,48 @@ class Last:
 
 
 @dataclass(frozen=True)
-class _Entry:
-    format: Literal["plangen plan record 5"]
+class _Head:
+    """A record's first line: all but its texts, and their lengths in bytes."""
+    format: Literal["plangen plan record 6"]
     key: str
-    record: Record
+    head: Head
+    reads: tuple[tuple[str, str], ...]
+    warnings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]
+    paths: tuple[str, ...]  # of `pages`, in order
+    footprint: Footprint
+    part_digest: str
+    sizes: tuple[int, ...]  # part, entry, each page, each calendar line
+    sha256: str  # of the texts: a damaged one is found before it is used
 
 
-_ENTRY = TypeAdapter(_Entry)
+_HEAD = TypeAdapter(_Head)
+SUFFIX = ".record"
+
+
+def _dump(key: str, record: Record) -> bytes:
+    texts = [record.part.encode("utf-8"), record.entry.encode("utf-8"),
+             *(text.encode("utf-8") for _, text in record.pages), *(line.encode("utf-8") for line in record.events)]
+    head = _Head(FORMAT, key, record.head, record.reads, record.warnings, record.findings,
+                 tuple(path for path, _ in record.pages), record.footprint, record.part_digest,
+                 tuple(len(text) for text in texts), hashlib.sha256(b"".join(texts)).hexdigest())
+    return _HEAD.dump_json(head) + b"\n" + b"".join(texts)  # compact JSON holds no newline
+
+
+def _load(key: str, data: bytes) -> Record | None:
+    first, _, rest = data.partition(b"\n")
+    head = _HEAD.validate_json(first)  # raises ValidationError (a ValueError) when it is not one
+    if (head.key != key or len(head.sizes) < 2 + len(head.paths) or min(head.sizes) < 0
+            or sum(head.sizes) != len(rest) or hashlib.sha256(rest).hexdigest() != head.sha256):
+        return None
+    texts, at = [], 0
+    for size in head.sizes:
+        texts.append(rest[at:at + size].decode("utf-8"))
+        at += size
+    pages = len(head.paths)
+    return Record(head.head, texts[0], head.reads, head.warnings, head.findings,
+                  tuple(zip(head.paths, texts[2:2 + pages])), texts[1], tuple(texts[2 + pages:]), head.footprint,
+                  head.part_digest)
 _PART = TypeAdapter(PlanPart)
 LAST = "last.state"  # what the last build's pages across plans were made from (see Records.last)
 # The records read or written by this process's last build, by key: `plangen
@@ -284,14 +321,14 @@ class Records:
             self.used.add(key)
             return _recent[key]
         try:
-            entry = _ENTRY.validate_json((self.folder / f"{key}.json").read_bytes())
-        except (OSError, ValueError, ValidationError):
+            record = _load(key, (self.folder / f"{key}{SUFFIX}").read_bytes())
+        except (OSError, ValueError):  # ValidationError and UnicodeDecodeError are ValueErrors
             return None
-        if entry.key != key or self.part_digest(entry.record.part) != entry.record.part_digest:
+        if record is None:
             return None
         self.used.add(key)
-        _recent[key] = entry.record
-        return entry.record
+        _recent[key] = record
+        return record
 
     def put(self, key: str, record: Record) -> None:
         """Keep a record; a cache that cannot be written is no error."""
@@ -300,7 +337,7 @@ class Records:
         self.used.add(key)
         _recent[key] = record
         try:
-            store.write(self.folder, f"{key}.json", _ENTRY.dump_json(_Entry(FORMAT, key, record)))
+            store.write(self.folder, f"{key}{SUFFIX}", _dump(key, record))
         except OSError:
             pass
 
@@ -309,4 +346,4 @@ class Records:
         for key in _recent.keys() - self.used:
             del _recent[key]
         if self.folder is not None:
-            store.prune(self.folder, {LAST} | {f"{key}{suffix}" for key in self.used for suffix in (".json", ".page")})
+            store.prune(self.folder, {LAST} | {f"{key}{suffix}" for key in self.used for suffix in (SUFFIX, ".page")})
