@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter
@@ -61,9 +63,9 @@ class Piece:
     search: list[dict[str, Any]]
 
 
-def _stat(path: Path) -> list[int]:
+def _stat(path: str | Path) -> list[int]:
     """What changes when a file is written: its inode, size and time."""
-    info = path.stat()
+    info = os.stat(path)
     return [info.st_ino, info.st_size, info.st_mtime_ns]
 
 
@@ -96,6 +98,10 @@ _META = TypeAdapter(_Meta)
 _PIECE = TypeAdapter(_PieceData)
 
 
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 def _entries(data: _Meta, search: bytes) -> bool:
     """The search entries, a JSON list as the index writes it, are spliced
     into the index unparsed: checked whole against their digest."""
@@ -106,16 +112,18 @@ def _entries(data: _Meta, search: bytes) -> bool:
 # What this process's last build read or wrote, by entry file: `plangen
 # serve` builds again and again, and an entry whose HTML file is as it was
 # then (inode, size, time) needs no reading.
-_recent: dict[Path, tuple[list[int], Built]] = {}
+_recent: dict[str, tuple[list[int], Built]] = {}
 
 
 class PageCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.usable = store.usable(folder)
+        self._base = os.fspath(folder)
+        self._names: set[str] = set()  # lists of names kept by this build (see names)
 
-    def _paths(self, key: str) -> tuple[Path, Path]:
-        return self.folder / f"{key}.html", self.folder / f"{key}.json"
+    def _paths(self, key: str) -> tuple[str, str]:  # strings: a Path costs more than the stat it names
+        return os.path.join(self._base, f"{key}.html"), os.path.join(self._base, f"{key}.json")
 
     def get(self, key: str) -> Built | None:
         if not self.usable:
@@ -126,14 +134,16 @@ class PageCache:
             if seen is not None and seen[0] == _stat(html_path):
                 return seen[1]
             # A line of JSON (compact JSON holds no newline), then the search entries.
-            head, _, search = meta_path.read_bytes().partition(b"\n")
+            with open(meta_path, "rb") as handle:
+                head, _, search = handle.read().partition(b"\n")
             data = _META.validate_json(head)
             if data["format"] != FORMAT or data["key"] != key or not _entries(data, search):
                 return None
             html: bytes | None = None
             stat = list(data["stat"])
             if stat != _stat(html_path):  # written since: read it and check it whole
-                html = html_path.read_bytes()
+                with open(html_path, "rb") as handle:
+                    html = handle.read()
                 if hashlib.sha256(html).hexdigest() != data["sha256"]:
                     return None
             elif stat[1] == 0:
@@ -169,7 +179,25 @@ class PageCache:
         except OSError:
             pass
 
-    def place(self, key: str, built: Built, dest: Path) -> None:
+    def names(self, key: str, make: Callable[[], list[str]]) -> list[str]:
+        """A list of names kept under `key`, or made and kept."""
+        self._names.add(f"{key}.names")
+        if self.usable:
+            try:
+                data = json.loads((self.folder / f"{key}.names").read_bytes())
+                if isinstance(data, dict) and data.get("key") == key and _strings(data.get("names")):
+                    return list(data["names"])
+            except (OSError, ValueError):
+                pass
+        made = make()
+        if self.usable:
+            try:
+                store.write(self.folder, f"{key}.names", json.dumps({"key": key, "names": made}).encode("utf-8"))
+            except OSError:
+                pass
+        return made
+
+    def place(self, key: str, built: Built, dest: str) -> None:
         """Put a page got from here at `dest` in the site (its folder exists)."""
         store.place(self._paths(key)[0], dest, built.html)
 
@@ -190,7 +218,8 @@ class PageCache:
 
     def prune(self, used: set[str], pieces: set[str]) -> None:
         """Remove every entry but the pages `used` and their `pieces` (and anything that is not an entry)."""
-        for path in [p for p in _recent if p.parent == self.folder and p.stem not in used]:
+        for path in [p for p in _recent if os.path.dirname(p) == self._base
+                     and os.path.basename(p).removesuffix(".html") not in used]:
             del _recent[path]
         store.prune(self.folder, {f"{key}{suffix}" for key in used for suffix in (".html", ".json")}
-                    | {f"{key}.piece" for key in pieces})
+                    | {f"{key}.piece" for key in pieces} | self._names)

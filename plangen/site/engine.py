@@ -168,7 +168,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     files = mk.get_files(config)
     env = config.theme.get_env()
     env.bytecode_cache = template_cache("theme", *(version(name) for name in ("mkdocs", "mkdocs-material")))
-    files.add_files_from_theme(env, config)
+    _add_theme_files(files, env, config, cache)
     files = config.plugins.on_files(files, config=config)
     mk.set_exclusions(files, config)
     nav = mk.get_navigation(files, config)
@@ -213,7 +213,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
             if folder not in made:
                 os.makedirs(folder, exist_ok=True)
                 made.add(folder)
-            cache.place(keys[i], hit, Path(file.abs_dest_path))
+            cache.place(keys[i], hit, file.abs_dest_path)
         built[i] = hit
     total = len(doc_files)
     for i in unparsed.intersection(todo):
@@ -265,6 +265,26 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     if cache:
         cache.prune(set(keys), {piece for page in built.values() for piece in page.pieces})
     return len(todo)
+
+
+def _add_theme_files(files: Any, env: Any, config: Any, cache: PageCache | None) -> None:
+    """MkDocs' own adding of the theme's files, given the names of the
+    theme's templates from the cache: Material's folder holds some 14,000
+    files (icons) that MkDocs lists on every build to keep a few hundred. The
+    list is a function of the installed versions, the theme's folders and
+    the files of its custom_dir, and of the settings MkDocs' filter reads."""
+    if cache is None:
+        files.add_files_from_theme(env, config)
+        return
+    custom = config.theme.custom_dir
+    own = sorted(str(p.relative_to(custom)) for p in Path(custom).rglob("*")) if custom else []
+    key = store.digest(store.versions(), repr(config.theme.dirs), repr(config.theme.static_templates), *own)
+    real = env.list_templates
+    env.list_templates = lambda **options: cache.names(key, lambda: real(**options))
+    try:
+        files.add_files_from_theme(env, config)
+    finally:
+        del env.list_templates
 
 
 def _source(file: Any, given: Mapping[str, str]) -> str:

@@ -65,7 +65,7 @@ def _umask() -> int:
     return mask
 
 
-def place(source: Path, dest: Path, blob: bytes | None) -> None:
+def place(source: str | Path, dest: str | Path, blob: bytes | None) -> None:
     """Put an entry's bytes at `dest`: a hard link to the entry when the file
     system allows one (entries are replaced, never changed in place, so the
     page stays as it was), else a copy (of `blob`, or read from the entry).
@@ -80,18 +80,19 @@ def place(source: Path, dest: Path, blob: bytes | None) -> None:
     try:
         os.link(source, dest)
     except OSError:
-        dest.write_bytes(blob if blob is not None else source.read_bytes())
+        Path(dest).write_bytes(blob if blob is not None else Path(source).read_bytes())
 
 
 def prune(folder: Path, keep: set[str]) -> None:
     """Remove every file of `folder` not named in `keep` (and any folder in it)."""
     if not usable(folder) or not folder.is_dir():
         return
-    for path in folder.iterdir():
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        elif path.name != ".gitignore" and path.name not in keep:
-            try:
-                path.unlink()
-            except OSError:
-                pass
+    with os.scandir(folder) as entries:  # the entry's type comes with its name: no stat each
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            elif entry.name != ".gitignore" and entry.name not in keep:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
