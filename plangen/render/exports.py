@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta, timezone
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -139,6 +139,10 @@ def _fold(line: str) -> list[str]:
     return [out[0]] + [" " + part for part in out[1:]]
 
 
+def _folded(lines: Sequence[str]) -> Iterator[str]:
+    return (part for line in lines for part in _fold(line))
+
+
 def _moment(name: str, value: datetime, zone: str | None = None, *, timed: bool = False) -> str:
     """A day; a time in UTC when the zone is known (exact, and needs no
     VTIMEZONE); else a floating local time. `timed`: the event's other end
@@ -163,7 +167,8 @@ def _event(lines: list[str], as_of: date, uid: str, start: datetime, end: dateti
 
 
 def plan_events(p: PlanAnalysis) -> tuple[str, ...]:
-    """One plan's phases and freezes as calendar.ics lines (unfolded)."""
+    """One plan's phases and freezes as calendar.ics lines, folded (kept
+    with the plan's record: a build folds only the lines of plans it read)."""
     lines: list[str] = []
     as_of = p.context.as_of
     plan = p.context.plan
@@ -185,15 +190,14 @@ def plan_events(p: PlanAnalysis) -> tuple[str, ...]:
         end = datetime.combine(f.to, time())
         _event(lines, as_of, f"{plan.id}.freeze-{i}@plangen", start, end + timedelta(days=1),
                f"Change freeze ({plan.title})", f.reason or "No changes may be released.")
-    return tuple(lines)
+    return tuple(_folded(lines))
 
 
 def calendar_ics(as_of: date, site: SiteConfig | None, events: Sequence[Sequence[str]]) -> str:
     """The calendar of every plan's events (`plan_events`) and the site-wide freezes."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//plangen//plangen {__version__}//EN",
-             "CALSCALE:GREGORIAN", "X-WR-CALNAME:Release calendar"]
-    for plan_lines in events:
-        lines.extend(plan_lines)
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//plangen//plangen {__version__}//EN",
+            "CALSCALE:GREGORIAN", "X-WR-CALNAME:Release calendar"]
+    lines: list[str] = []
     for f in site_freezes_of(site):
         start, end = f.span_from(as_of) if f.first is None else freeze_span(f.first, f.last)
         repeat = "RRULE:FREQ=WEEKLY" if f.weekly else "RRULE:FREQ=YEARLY" if f.first is None else ""
@@ -204,4 +208,5 @@ def calendar_ics(as_of: date, site: SiteConfig | None, events: Sequence[Sequence
         _event(lines, as_of, f"site.freeze-{f.ref}@plangen", start, end, f"{kind}: {f.reason}",
                f"Site-wide: no plan may release.{where}", repeat=repeat)
     lines.append("END:VCALENDAR")
-    return "".join(part + "\r\n" for line in lines for part in _fold(line))
+    planned = (line for plan in events for line in plan)  # folded already
+    return "".join(line + "\r\n" for line in (*_folded(head), *planned, *_folded(lines)))
