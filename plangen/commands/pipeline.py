@@ -144,6 +144,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         # more than the view, are in use).
         known: dict[str, str] = {}
         done: dict[str, str] = {}
+        sizes: dict[str, int] = {}  # of the views of pages across plans, as JSON
         across = ""
         own = {page.path for page in pages}  # the plans' own pages, kept in their records
         texts = {name: records.part_text(part) for name, (_, part) in fresh.items()} if records.folder else {}
@@ -163,10 +164,11 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
             if keyed and not known:
                 keys = {page.path: records.page_key(page.path, page.template, page.view, settings)
                         for page in views.pages if page.view is not None and page.path not in own}
-                known = {path: key for path, key in keys.items() if key is not None}
+                known = {path: keyed[0] for path, keyed in keys.items() if keyed is not None}
+                sizes = {path: keyed[1] for path, keyed in keys.items() if keyed is not None}
                 done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
         # The downloads are made alongside the pages (on another core when there is one).
-        rendered, extras = render_pages(views, env, progress, done=done, early=early, plans=len(order), extra={
+        rendered, extras = render_pages(views, env, progress, done=done, early=early, plans=len(order), sizes=sizes, extra={
             "entries": lambda: [plan_entry(p) for p in analysis.plans],
             "events": lambda: [plan_events(p) for p in analysis.plans],
             "schema.json": schema_json})

@@ -279,16 +279,17 @@ class Records:
         `settings` (mkdocs.yml and what the site views take from the site)."""
         return store.digest(self.common, "across", settings, inputs, *parts)
 
-    def page_key(self, path: str, template: str, view: object, settings: str) -> str | None:
+    def page_key(self, path: str, template: str, view: object, settings: str) -> tuple[str, int] | None:
         """A key for a page across plans: its view as JSON (the same data
         gives the same text, whether it was read from a plan or a record)
         and what its template reads besides (`settings`); the templates'
-        code is in `common`. None for a view JSON cannot hold."""
+        code is in `common`. With the size of that JSON, which tells what
+        rendering the page costs. None for a view JSON cannot hold."""
         try:
             data = to_json(view)
         except (PydanticSerializationError, ValueError, TypeError):
             return None
-        return store.digest(self.common, "page", path, template, data, settings)
+        return store.digest(self.common, "page", path, template, data, settings), len(data)
 
     def page(self, key: str) -> str | None:
         """A page's Markdown as the build that made its view rendered it."""
