@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from plangen.site import engine
+from plangen.site import engine, store
 from plangen.site.writer import BUSY, CACHE, WORK
 from conftest import REPO
 from plangen.workers import WorkerError, balanced, cores, fork_map
@@ -74,13 +75,24 @@ def test_the_split_build_is_byte_identical_to_mkdocs_build(project: Path, tmp_pa
                            cache=tmp_path / "cache")
     assert outcome.warnings == [] and outcome.converted == len(list((src / "docs").rglob("*.md")))
     assert len(list((tmp_path / "cache").glob("*.html"))) > 50  # plangen's own build ran, not MkDocs' fallback
-    assert len(pieces(tmp_path / "cache")) > 50  # and the pages across plans were converted in pieces
+    assert len(pieced(tmp_path / "cache")) > 50  # and the pages across plans were converted in pieces
     assert differences(tmp_path / "bare", tmp_path / "ours") == []
 
 
 def pieces(folder: Path) -> set[str]:
-    """The pieces of long pages kept in a page cache."""
+    """The pieces kept in a page cache (a page not made of pieces is one)."""
     return {p.stem for p in folder.glob("*.piece")}
+
+
+def pieced(folder: Path) -> set[str]:
+    """The pieces of the pages made of more than one, as their entries in a page cache name them."""
+    found: set[str] = set()
+    for meta in folder.glob("*.json"):
+        body = store.unseal(meta.read_bytes())
+        assert body is not None
+        named = json.loads(body.partition(b"\n")[0])["pieces"]
+        found.update(named if len(named) > 1 else [])
+    return found
 
 
 def test_long_pages_in_pieces_equal_mkdocs_whole_and_an_edit_converts_its_piece(tmp_path: Path) -> None:
@@ -108,9 +120,10 @@ def test_long_pages_in_pieces_equal_mkdocs_whole_and_an_edit_converts_its_piece(
 
     both("first")
     first = pieces(tmp_path / "cache")
+    long = pieced(tmp_path / "cache")
     portfolio = (tmp_path / "src-first" / "docs" / "index.md").read_text(encoding="utf-8")
     assert "### Plans checkout-canary to copy-17 { #plans-1 }" in portfolio  # batches of 20 plan ids
-    assert len(first) > 100
+    assert len(long) > 100
     path = work / "plans" / "support" / "copy-25.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Copy 25 of", "Copy 25, renamed, of", 1), encoding="utf-8")
     both("second")
@@ -118,7 +131,7 @@ def test_long_pages_in_pieces_equal_mkdocs_whole_and_an_edit_converts_its_piece(
     converted = again - first
     # The portfolio's, the runbooks' and the calendar's batch, the conflicts, and a batch on each page
     # of someone with a duty in the plan: far fewer than all.
-    assert 5 < len(converted) < len(first) // 3, len(converted)
+    assert 5 < len(converted) < len(long) // 3, len(converted)
 
 
 def test_pieces_whose_headings_would_clash_are_converted_whole(tmp_path: Path) -> None:
@@ -239,6 +252,29 @@ def test_a_record_whose_texts_were_damaged_is_not_used(project: Path, tmp_path: 
     rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work)
     assert rebuild.returncode == 0, rebuild.stderr
     assert "kept from the last build" not in rebuild.stderr
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(work / "site", work / "clean") == []
+
+
+def test_damaged_conversions_and_theme_names_are_not_used(project: Path, tmp_path: Path) -> None:
+    """Every piece's HTML and the theme's file names are sealed with their
+    digest: damaged (the JSON still sound), they are made again, never
+    used. Every page's entry is removed, so every page is put together from
+    its pieces again."""
+    work = shutil.copytree(project, tmp_path / "p")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    folder = work / ".site.plangen-cache" / "pages"
+    for piece in folder.glob("*.piece"):
+        text = piece.read_text(encoding="utf-8")
+        at = text.index('"html": "') + 9
+        piece.write_text(text[:at] + text[at:at + 30].swapcase() + text[at + 30:], encoding="utf-8")
+    (names,) = folder.glob("*.names")
+    seal, _, body = names.read_text(encoding="utf-8").partition("\n")
+    kept = json.loads(body)
+    names.write_text(seal + "\n" + json.dumps({**kept, "names": kept["names"][1:]}), encoding="utf-8")
+    for meta in folder.glob("*.json"):
+        meta.unlink()
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
     assert differences(work / "site", work / "clean") == []
 

@@ -6,9 +6,10 @@ engine computes it: versions, configuration, theme overrides, the nav and the
 page's source), and holds the page's HTML and what the build gathers from
 it: anchors, links and warnings as a line of JSON (never pickle), then the
 search entries as the index writes them (spliced in unparsed). Entries
-are checked on every read (their own key, the shape of the data, and the
-HTML's digest unless the HTML file is as it was written: same inode, size
-and time): a corrupt, truncated or foreign entry is a miss and is rebuilt.
+are sealed with their digest (store.seal) and checked on every read (the
+digest, their own key, the shape of the data, and the HTML's digest unless
+the HTML file is as it was written: same inode, size and time): a corrupt,
+truncated or foreign entry is a miss and is rebuilt.
 The digest guards against damage, not against forgery: whoever can write the
 cache can write the site, so it is trusted as much as the site folder and
 must never be restored from an untrusted source (a cache a pull request's
@@ -18,8 +19,9 @@ linking it); entries are replaced by renaming, never written in place.
 Each page also keeps its conversion apart from the theme: each piece's HTML
 and what the build gathers from it (see engine._pieced; a page not made of
 pieces is one piece), so that an edit in one piece converts that piece
-alone, and a page whose sidebar alone changed is not converted at all. After a build, entries it did not use (and
-pieces of no page it used) are removed, so the cache holds one site's pages.
+alone, and a page whose sidebar alone changed is not converted at all.
+After a build, entries it did not use (and pieces of no page it used) are
+removed, so the cache holds one site's pages.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from typing_extensions import TypedDict  # pydantic reads typing's TypedDict onl
 
 from plangen.site import store
 
-FORMAT = "plangen page cache 5"
+FORMAT = "plangen page cache 6"
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,6 @@ class _Gathered(TypedDict):
 class _Meta(_Gathered):
     sha256: str
     stat: tuple[int, int, int]
-    search_sha256: str
     pieces: list[str]
 
 
@@ -98,15 +99,19 @@ _META = TypeAdapter(_Meta)
 _PIECE = TypeAdapter(_PieceData)
 
 
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _entries(data: _Meta, search: bytes) -> bool:
+def _entries(search: bytes) -> bool:
     """The search entries, a JSON list as the index writes it, are spliced
-    into the index unparsed: checked whole against their digest."""
-    return (search == b"[]" or (search.startswith(b"[{") and search.endswith(b"}]"))) and \
-        data["search_sha256"] == hashlib.sha256(search).hexdigest()
+    into the index unparsed (the entry's seal vouches for their bytes)."""
+    return search == b"[]" or (search.startswith(b"[{") and search.endswith(b"}]"))
+
+
+class _Names(TypedDict):
+    __pydantic_config__ = ConfigDict(strict=True)  # type: ignore[misc]
+    key: str
+    names: list[str]
+
+
+_NAMES = TypeAdapter(_Names)
 
 
 # What this process's last build read or wrote, by entry file: `plangen
@@ -133,12 +138,16 @@ class PageCache:
         try:
             if seen is not None and seen[0] == _stat(html_path):
                 return seen[1]
-            # A line of JSON (compact JSON holds no newline), then the search entries.
+            # Sealed: a line of JSON (compact JSON holds no newline), then the search entries.
             with open(meta_path, "rb") as handle:
-                head, _, search = handle.read().partition(b"\n")
-            data = _META.validate_json(head)
-            if data["format"] != FORMAT or data["key"] != key or not _entries(data, search):
+                body = store.unseal(handle.read())
+            if body is None:
                 return None
+            head, _, search = body.partition(b"\n")
+            data = _META.validate_json(head)
+            if data["format"] != FORMAT or data["key"] != key or not _entries(search):
+                return None
+            text = search.decode("utf-8")
             html: bytes | None = None
             stat = list(data["stat"])
             if stat != _stat(html_path):  # written since: read it and check it whole
@@ -148,9 +157,9 @@ class PageCache:
                     return None
             elif stat[1] == 0:
                 html = b""
-        except (OSError, ValueError):  # ValidationError is a ValueError
+        except (OSError, ValueError):  # ValidationError and UnicodeDecodeError are ValueErrors
             return None
-        built = Built(html, search.decode("utf-8"), data["anchors"], data["links"], data["warnings"], data["pieces"])
+        built = Built(html, text, data["anchors"], data["links"], data["warnings"], data["pieces"])
         if html is None:  # as written: the same file stays the same entry
             _recent[html_path] = (stat, built)
         return built
@@ -159,7 +168,10 @@ class PageCache:
         if not self.usable:
             return None
         try:
-            data = _PIECE.validate_json((self.folder / f"{key}.piece").read_bytes())
+            body = store.unseal((self.folder / f"{key}.piece").read_bytes())
+            if body is None:
+                return None
+            data = _PIECE.validate_json(body)
         except (OSError, ValueError):
             return None
         if data["format"] != FORMAT or data["key"] != key:
@@ -175,7 +187,8 @@ class PageCache:
         if not self.usable:
             return
         try:
-            store.write(self.folder, f"{key}.piece", json.dumps({"format": FORMAT, "key": key, **asdict(piece)}).encode("utf-8"))
+            store.write(self.folder, f"{key}.piece",
+                        store.seal(json.dumps({"format": FORMAT, "key": key, **asdict(piece)}).encode("utf-8")))
         except OSError:
             pass
 
@@ -184,15 +197,16 @@ class PageCache:
         self._names.add(f"{key}.names")
         if self.usable:
             try:
-                data = json.loads((self.folder / f"{key}.names").read_bytes())
-                if isinstance(data, dict) and data.get("key") == key and _strings(data.get("names")):
-                    return list(data["names"])
+                body = store.unseal((self.folder / f"{key}.names").read_bytes())
+                data = _NAMES.validate_json(body) if body is not None else None
+                if data is not None and data["key"] == key:
+                    return data["names"]
             except (OSError, ValueError):
                 pass
         made = make()
         if self.usable:
             try:
-                store.write(self.folder, f"{key}.names", json.dumps({"key": key, "names": made}).encode("utf-8"))
+                store.write(self.folder, f"{key}.names", store.seal(json.dumps({"key": key, "names": made}).encode("utf-8")))
             except OSError:
                 pass
         return made
@@ -208,11 +222,11 @@ class PageCache:
             return
         try:
             html_path = store.write(self.folder, f"{key}.html", built.html)
-            search = built.search.encode("utf-8")
             data = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(built.html).hexdigest(),
-                    "stat": _stat(html_path), "search_sha256": hashlib.sha256(search).hexdigest(),
-                    "anchors": built.anchors, "links": built.links, "warnings": built.warnings, "pieces": built.pieces}
-            store.write(self.folder, f"{key}.json", json.dumps(data).encode("utf-8") + b"\n" + search)
+                    "stat": _stat(html_path), "anchors": built.anchors, "links": built.links,
+                    "warnings": built.warnings, "pieces": built.pieces}
+            body = json.dumps(data).encode("utf-8") + b"\n" + built.search.encode("utf-8")
+            store.write(self.folder, f"{key}.json", store.seal(body))
         except OSError:
             pass
 

@@ -234,7 +234,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         return out
 
     planned = {i: _plan(doc_files[i].page, cache, common) for i in todo}
-    cost = {i: _cost(pieces, cache) for i, pieces in planned.items()}
+    cost = {i: _cost(doc_files[i].page, pieces, cache) for i, pieces in planned.items()}
     chunks = balanced(todo, min(cores(), max(1, sum(cost.values()) // _COST_PER_WORKER)), cost=cost.__getitem__)
     results = fork_map(lambda chunk: work(chunk, chunk is chunks[0]), chunks) if chunks else []
     for i, result in (pair for part in results for pair in part):
@@ -278,7 +278,7 @@ def _add_theme_files(files: Any, env: Any, config: Any, cache: PageCache | None)
         return
     custom = config.theme.custom_dir
     own = sorted(str(p.relative_to(custom)) for p in Path(custom).rglob("*")) if custom else []
-    key = store.digest(store.versions(), repr(config.theme.dirs), repr(config.theme.static_templates), *own)
+    key = store.digest(store.versions(), repr(config.theme.dirs), repr(sorted(config.theme.static_templates)), *own)
     real = env.list_templates
     env.list_templates = lambda **options: cache.names(key, lambda: real(**options))
     try:
@@ -342,12 +342,14 @@ def _plan(page: Any, cache: PageCache | None, common: str) -> list[tuple[str, st
         if cache is None:
             return []
         texts = [page.markdown]  # one piece: converted again only when its text, title or place changes
-    about = repr((page.url, page.title, sorted(page.meta.items(), key=lambda kv: kv[0])))
+    about = repr((page.url, page.title, sorted(page.meta.items(), key=lambda kv: repr(kv[0]))))  # keys of any type
     return [(text, store.digest(common, "piece", page.file.src_uri, about, str(n > 0), text))
             for n, text in enumerate(texts)]
 
 
-def _cost(pieces: list[tuple[str, str]], cache: PageCache | None) -> int:
+def _cost(page: Any, pieces: list[tuple[str, str]], cache: PageCache | None) -> int:
+    if not pieces:  # converted whole
+        return _PAGE_COST + len(page.markdown)
     return _PAGE_COST + sum(len(text) // _KEPT_SHARE if cache and cache.has_piece(key) else len(text)
                             for text, key in pieces)
 

@@ -8,11 +8,12 @@ and mkdocs.yml; the build date and flags; plangen's code and every installed
 distribution. A plan's pages also show what it reads from other plans (a
 dependency's status, a related plan's title): a record names those plans
 with their files' digests and is used only while they are unchanged.
-A record is a line of JSON checked against its types when read, then its
-texts (part, plans.json entry, pages, calendar lines) one after another
-as UTF-8, their lengths in the JSON (text in JSON costs five times as much
-to read); a damaged or foreign one is a miss. A plan's part of the pages across plans is kept as
-JSON text with its digest and read only when those pages are made again: a
+A record is sealed with its digest (store.seal): a line of JSON checked
+against its types when read, then its texts (part, plans.json entry,
+pages, calendar lines) one after another as UTF-8, their lengths in the
+JSON (text in JSON costs five times as much to read); a damaged or foreign
+one is a miss. A plan's part of the pages across plans is kept as JSON
+text with its digest and read only when those pages are made again: a
 note of the last build (`last.state`) says what its pages across plans and
 its checks across plans were made from, so that a build whose plans' parts
 and footprints are all as they were keeps those pages and findings as they
@@ -42,7 +43,7 @@ from plangen.site import store
 from plangen.views.base import audit_path, plan_path, runbook_path
 from plangen.views.parts import Head, PlanPart
 
-FORMAT = "plangen plan record 6"
+FORMAT = "plangen plan record 7"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Record:
     entry: str  # its entry of plans.json
     events: tuple[str, ...]  # its lines of calendar.ics
     footprint: Footprint  # what it brings to the checks across plans
-    part_digest: str  # of `part` (see part_digest): checked when the record is read
+    part_digest: str  # of `part` (see part_digest), sealed with it
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Last:
 @dataclass(frozen=True)
 class _Head:
     """A record's first line: all but its texts, and their lengths in bytes."""
-    format: Literal["plangen plan record 6"]
+    format: Literal["plangen plan record 7"]
     key: str
     head: Head
     reads: tuple[tuple[str, str], ...]
@@ -81,7 +82,6 @@ class _Head:
     footprint: Footprint
     part_digest: str
     sizes: tuple[int, ...]  # part, entry, each page, each calendar line
-    sha256: str  # of the texts: a damaged one is found before it is used
 
 
 _HEAD = TypeAdapter(_Head)
@@ -93,15 +93,17 @@ def _dump(key: str, record: Record) -> bytes:
              *(text.encode("utf-8") for _, text in record.pages), *(line.encode("utf-8") for line in record.events)]
     head = _Head(FORMAT, key, record.head, record.reads, record.warnings, record.findings,
                  tuple(path for path, _ in record.pages), record.footprint, record.part_digest,
-                 tuple(len(text) for text in texts), hashlib.sha256(b"".join(texts)).hexdigest())
-    return _HEAD.dump_json(head) + b"\n" + b"".join(texts)  # compact JSON holds no newline
+                 tuple(len(text) for text in texts))
+    return store.seal(_HEAD.dump_json(head) + b"\n" + b"".join(texts))  # compact JSON holds no newline
 
 
 def _load(key: str, data: bytes) -> Record | None:
-    first, _, rest = data.partition(b"\n")
+    body = store.unseal(data)
+    if body is None:
+        return None
+    first, _, rest = body.partition(b"\n")
     head = _HEAD.validate_json(first)  # raises ValidationError (a ValueError) when it is not one
-    if (head.key != key or len(head.sizes) < 2 + len(head.paths) or min(head.sizes) < 0
-            or sum(head.sizes) != len(rest) or hashlib.sha256(rest).hexdigest() != head.sha256):
+    if head.key != key or len(head.sizes) < 2 + len(head.paths) or min(head.sizes) < 0 or sum(head.sizes) != len(rest):
         return None
     texts, at = [], 0
     for size in head.sizes:
@@ -214,8 +216,8 @@ class Records:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def part(self, record: Record) -> PlanPart:
-        """A kept plan's part. Its text was checked against its digest when
-        read, so only a cache written by hand fails here."""
+        """A kept plan's part. Its record's seal was checked when read, so
+        only a cache written by hand fails here."""
         try:
             return _PART.validate_json(record.part)
         except ValidationError:
@@ -237,7 +239,7 @@ class Records:
             return Last()
         try:
             data = json.loads((self.folder / LAST).read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
             return Last()
         if not (isinstance(data, dict) and data.get("common") == self.common and isinstance(data.get("inputs"), str)
                 and isinstance(data.get("across"), str) and isinstance(data.get("pages"), dict)
@@ -297,7 +299,7 @@ class Records:
             return None
         try:
             data = json.loads((self.folder / f"{key}.page").read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         if not (isinstance(data, dict) and data.get("key") == key and isinstance(data.get("text"), str)
                 and data.get("sha256") == hashlib.sha256(data["text"].encode("utf-8")).hexdigest()):

@@ -1,8 +1,8 @@
 """What both of plangen's caches share: keys, the versions every key holds,
 and writing an entry so that a reader sees a whole file or none.
 
-Caches hold JSON (and HTML), never pickle: an entry is data, checked when
-read, and a damaged one is a miss.
+Caches hold JSON (and HTML), never pickle: an entry is data, sealed with
+its digest (`seal`), checked when read, and a damaged one is a miss.
 """
 
 from __future__ import annotations
@@ -26,6 +26,19 @@ def digest(*parts: bytes | str) -> str:
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
+
+
+def seal(body: bytes) -> bytes:
+    """An entry's bytes after a line with their digest: any damage to them is found when read."""
+    return b"sha256:" + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def unseal(data: bytes) -> bytes | None:
+    """The bytes `seal` was given, or None when they are not as sealed."""
+    line, _, body = data.partition(b"\n")
+    if line != b"sha256:" + hashlib.sha256(body).hexdigest().encode("ascii"):
+        return None
+    return body
 
 
 @lru_cache(maxsize=1)
