@@ -256,6 +256,23 @@ def test_a_record_whose_texts_were_damaged_is_not_used(project: Path, tmp_path: 
     assert differences(work / "site", work / "clean") == []
 
 
+def test_a_damaged_page_across_plans_is_rendered_again(project: Path, tmp_path: Path) -> None:
+    """The Markdown of the pages across plans is kept sealed with its digest:
+    a changed byte (the length unchanged) is found, and the page is rendered
+    again from its view."""
+    work = shutil.copytree(project, tmp_path / "p")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    kept = list((work / ".site.plangen-cache" / "plans").glob("*.page"))
+    assert len(kept) > 10
+    for page in kept:
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text[:-40] + text[-40:].swapcase(), encoding="utf-8")
+    (work / "site" / "index.html").unlink()  # a rebuild, with every plan kept
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(work / "site", work / "clean") == []
+
+
 def test_damaged_conversions_and_theme_names_are_not_used(project: Path, tmp_path: Path) -> None:
     """Every piece's HTML and the theme's file names are sealed with their
     digest: damaged (the JSON still sound), they are made again, never

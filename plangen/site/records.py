@@ -43,7 +43,7 @@ from plangen.site import store
 from plangen.views.base import audit_path, plan_path, runbook_path
 from plangen.views.parts import Head, PlanPart
 
-FORMAT = "plangen plan record 7"
+FORMAT = "plangen plan record 8"
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Last:
 @dataclass(frozen=True)
 class _Head:
     """A record's first line: all but its texts, and their lengths in bytes."""
-    format: Literal["plangen plan record 7"]
+    format: Literal["plangen plan record 8"]
     key: str
     head: Head
     reads: tuple[tuple[str, str], ...]
@@ -298,22 +298,24 @@ class Records:
         if self.folder is None:
             return None
         try:
-            data = json.loads((self.folder / f"{key}.page").read_bytes())
-        except (OSError, ValueError, RecursionError):
-            return None
-        if not (isinstance(data, dict) and data.get("key") == key and isinstance(data.get("text"), str)
-                and data.get("sha256") == hashlib.sha256(data["text"].encode("utf-8")).hexdigest()):
+            body = store.unseal((self.folder / f"{key}.page").read_bytes())
+            if body is None:
+                return None
+            kept, _, text = body.partition(b"\n")
+            if kept != key.encode("ascii"):
+                return None
+            markdown = text.decode("utf-8")
+        except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
             return None
         self.used.add(key)
-        return str(data["text"])
+        return markdown
 
     def keep_page(self, key: str, text: str) -> None:
         if self.folder is None:
             return
         self.used.add(key)
-        try:
-            data = {"key": key, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "text": text}
-            store.write(self.folder, f"{key}.page", json.dumps(data).encode("utf-8"))
+        try:  # sealed: its key on a line, then the Markdown
+            store.write(self.folder, f"{key}.page", store.seal(key.encode("ascii") + b"\n" + text.encode("utf-8")))
         except OSError:
             pass
 
