@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-from plangen.commands.pipeline import USER_TEMPLATES, Generated, generate
+from plangen.commands.pipeline import USER_TEMPLATES, Generated, Later, generate
 from plangen.commands.report import Progress, emit, say
 from plangen.errors import PlangenError, plural
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
@@ -52,28 +53,50 @@ def build_site(result: Generated, out: Path, *, cache_dir: Path | None, strict: 
     step, and only after the whole site is built."""
     day = result.analysis.as_of
     epoch = int(datetime.combine(day, time(), timezone.utc).timestamp())  # the same input, the same bytes
-    if cache_dir is not None and store.usable(cache_dir / WORK):
-        with workspace(out, cache_dir) as (src, site):
-            sync_tree(src, result.files)
-            site.mkdir(exist_ok=True)
-            outcome = engine.build(src / "mkdocs.yml", site, strict=strict, epoch=epoch, progress=progress,
-                                   cache=cache_dir / "pages", in_place=True, sources=_pages(src, result))
-            publish(site, out, keep_old=True)
-        return outcome
+    later = result.later
+    try:
+        if cache_dir is not None and store.usable(cache_dir / WORK):
+            with workspace(out, cache_dir) as (src, site):
+                sync_tree(src, result.files, later=later.paths if later else ())
+                site.mkdir(exist_ok=True)
+                outcome = engine.build(src / "mkdocs.yml", site, strict=strict, epoch=epoch, progress=progress,
+                                       cache=cache_dir / "pages", in_place=True, sources=_pages(src, result.files),
+                                       later=(_absolute(src, later.paths), lambda: _arrived(src, later))
+                                       if later else None)
+                publish(site, out, keep_old=True)
+            return outcome
+        if later is not None:
+            result = replace(result, files={**result.files, **later.pages()}, later=None)
+    finally:
+        if later is not None:
+            later.cancel()  # when the build failed before asking for them
     with staging(out) as stage:
         write_tree(stage / "src", result.files)
         outcome = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch,
                                progress=progress, cache=cache_dir / "pages" if cache_dir else None,
-                               sources=_pages(stage / "src", result))
+                               sources=_pages(stage / "src", result.files))
         publish(stage / "site", out)
     return outcome
 
 
-def _pages(root: Path, result: Generated) -> dict[str, str]:
+def _pages(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str]:
     """The Markdown pages as written under `root`, by absolute path."""
     base = os.path.abspath(root)
-    return {os.path.join(base, rel): text for rel, text in result.files.items()
-            if isinstance(text, str) and rel.endswith(".md")}
+    return {os.path.join(base, rel): text for rel, text in files.items() if isinstance(text, str) and rel.endswith(".md")}
+
+
+def _absolute(root: Path, paths: Iterable[str]) -> frozenset[str]:
+    base = os.path.abspath(root)
+    return frozenset(os.path.join(base, rel) for rel in paths)
+
+
+def _arrived(src: Path, later: Later) -> dict[str, str] | None:
+    """The pages across plans, once made, written into `src` (see
+    engine.build's `later`): by absolute path, or None when they are not
+    the pages expected (a directory entry added or removed)."""
+    pages = later.pages()
+    sync_tree(src, pages, only=later.paths)
+    return _pages(src, pages) if set(pages) == later.paths else None
 
 
 def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool, as_of: date | None,
@@ -90,7 +113,7 @@ def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool,
 def _run(paths: list[Path], site_config: Path | None, out: Path, cache_dir: Path | None, progress: Progress, *,
          strict: bool, as_of: date | None, offline: bool) -> int:
     result = generate(paths, site_config, as_of=as_of, offline=offline, strict=strict, progress=progress,
-                      cache=cache_dir / "plans" if cache_dir else None)
+                      cache=cache_dir / "plans" if cache_dir else None, overlap=True)
     if not isinstance(result, Generated):
         progress.close()
         emit(result, "text")

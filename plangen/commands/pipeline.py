@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -25,21 +25,58 @@ from plangen.render.exports import calendar_ics, plan_entry, plan_events, plans_
 from plangen.render.pages import render_early, render_pages
 from plangen.resources import builtin
 from plangen.site.config import OVERRIDES, OWN, VENDOR, dump, load_yaml, markdown_extensions, mkdocs_config
+from plangen.site import store
+from plangen.site.blocks import Blocks
 from plangen.site.vendor import vendor_files
 from plangen.site.records import Records
 from plangen.views.parts import head_of
 from plangen.views.site import frame, plan_pages, plan_parts, site_views
+from plangen.workers import Started, WorkerError, cores, fork_start
 
 USER_TEMPLATES = Path("templates")
+
+
+# Pages across plans made in a child: their Markdown and keys by docs path, and the records it used.
+Made = tuple[dict[str, str], dict[str, str], set[str]]
+
+
+class Later:
+    """The pages across plans, being made in a forked child while the build
+    goes on (see generate's `overlap`). `paths`: where they are expected
+    (docs/..., as the last build had them)."""
+
+    def __init__(self, paths: frozenset[str], child: Started, make: Callable[[], Made],
+                 settle: Callable[[dict[str, str], set[str]], None]) -> None:
+        self.paths = paths
+        self._child: Started | None = child
+        self._make, self._settle = make, settle
+
+    def pages(self) -> dict[str, str]:
+        """Wait for the pages (docs/... -> Markdown); a failure in the child is
+        raised here, with its message, by making them again in this process."""
+        assert self._child is not None, "asked once"
+        try:
+            made, known, used = self._child.result()
+        except WorkerError:
+            made, known, used = self._make()
+        self._child = None
+        self._settle(known, used)
+        return {f"docs/{path}": text for path, text in made.items()}
+
+    def cancel(self) -> None:
+        if self._child is not None:
+            self._child.cancel()
+            self._child = None
 
 
 @dataclass(frozen=True)
 class Generated:
     analysis: Analysis  # of the plans read (with a cache, those that changed)
-    files: dict[str, bytes | str]  # the render folder: mkdocs.yml and docs/...
+    files: dict[str, bytes | str]  # the render folder: mkdocs.yml and docs/... (but the pages of `later`)
     exports: dict[str, str]  # published beside the HTML
     plans: int  # how many plans the site shows
     warnings: tuple[Finding, ...]  # validation warnings of every file
+    later: Later | None = None  # the pages across plans, when they are still being made
 
 
 def _across(findings: Sequence[Finding]) -> list[Finding]:
@@ -75,11 +112,15 @@ def judge_day(as_of: date | None) -> date:
 
 def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None, offline: bool,
              strict: bool, templates: Path | None = None, assets: bool = True,
-             progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None) -> Generated | list[Finding]:
+             progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None,
+             overlap: bool = False) -> Generated | list[Finding]:
     """Everything a build writes, or the findings that stop it. Without
     `assets`, the static files (stylesheets, Mermaid) are left out. With a
     `cache` folder, each plan's share of the site is kept there, and a plan
-    whose share is kept is not read again (see site/records.py)."""
+    whose share is kept is not read again (see site/records.py). With
+    `overlap` (a caller that can take them later, see Later), pages across
+    plans that must be made again after an edit are made in a child while
+    the caller goes on with the rest."""
     day = judge_day(as_of)
     templates = templates or USER_TEMPLATES
     located = plan_files, site_path = locate(paths, site_config)
@@ -137,44 +178,71 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     # share of them while this process makes the pages across plans (not
     # with templates of the user's, which may read every page of the site).
     early = render_early(pages, env, views) if not own_templates else None
+    later: Later | None = None
     try:
         fresh = {name: (p, part) for (name, p), part in zip(analysed.items(), plan_parts(analysis))}
-        # A page across plans whose view is as the last build made it keeps the
-        # Markdown rendered then (unless the user's templates, which may read
-        # more than the view, are in use).
-        known: dict[str, str] = {}
-        done: dict[str, str] = {}
-        sizes: dict[str, int] = {}  # of the views of pages across plans, as JSON
+        known: dict[str, str] = {}  # the pages across plans (path -> digest of their Markdown), when keyed
+        done: dict[str, str] = {}  # their Markdown, when kept whole or made apart
         across = ""
         own = {page.path for page in pages}  # the plans' own pages, kept in their records
         texts = {name: records.part_text(part) for name, (_, part) in fresh.items()} if records.folder else {}
+        # The pages across plans are kept (whole, and block by block: see render/keep.py)
+        # unless the user's templates, which may read more than a page's view, are in use.
         keyed = records.folder is not None and not own_templates
-        settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
-        if keyed:
-            # All made from the same parts and checks as last time (a text edit): the pages across
-            # plans are kept whole, and the kept plans' parts are not even read.
+        if keyed and records.folder is not None:
+            # A block reads its values, its page's path and the filters, which read the Markdown
+            # extensions only (not the nav: a title edit keeps the blocks that do not show it).
+            extensions = repr(sorted(markdown_extensions(config)))
+            env.blocks = Blocks(records.folder, store.digest(records.common, extensions))  # type: ignore[attr-defined]
+            settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
             across = records.across_key(settings, [records.part_digest(texts[n]) if n in fresh else
                                                    kept[n].part_digest for n in order], inputs)
             if across == last.across:
-                known = dict(last.pages)
-                done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
-        if not known or len(done) < len(known):
+                # All made from the same parts and checks as last time (a text edit): the pages across
+                # plans are kept whole, and the kept plans' parts are not even read.
+                done = {path: text for path, digest in last.pages.items() if (text := records.page(path, digest))}
+                if len(done) == len(last.pages):
+                    known = dict(last.pages)
+                else:
+                    done = {}
+
+        def make(workers: int | None, told: Callable[[str, int, int], None] | None = None) -> Made:
+            """The pages across plans, from every plan's part, kept for the next build."""
+            whole = site_views([fresh[n][1] if n in fresh else records.part(kept[n]) for n in order], site, day,
+                               pages, analysis.conflicts)
+            made, _ = render_pages(replace(whole, pages=tuple(page for page in whole.pages if page.path not in own)),
+                                   env, told, plans=len(order), workers=workers)
+            return made, {path: records.keep_page(path, text, last.pages.get(path)) for path, text in made.items()}, \
+                set(records.used)
+
+        if keyed and not known:
+            if overlap and last.pages and early is None and cores() > 1:
+                # A rebuild after an edit shown across plans: a child makes those pages while this
+                # process writes the rest and MkDocs reads the site (see Later).
+                child = fork_start(lambda _: make(1), ())
+                if child is not None:
+                    def settle(made_known: dict[str, str], used: set[str]) -> None:
+                        records.used |= used  # the records the child read or wrote are kept
+                        records.used |= {env.blocks.name(path) for path in made_known}  # type: ignore[attr-defined]
+                        records.prune()
+                        records.keep_last(inputs, across, made_known)
+
+                    later = Later(frozenset(f"docs/{path}" for path in last.pages), child, lambda: make(None), settle)
+            if later is None:
+                done, known, _ = make(1 if early else None, progress)  # with `early`, on this core only
+        elif not keyed:
             views = site_views([fresh[n][1] if n in fresh else records.part(kept[n]) for n in order], site, day,
                                pages, analysis.conflicts)
-            if keyed and not known:
-                keys = {page.path: records.page_key(page.path, page.template, page.view, settings)
-                        for page in views.pages if page.view is not None and page.path not in own}
-                known = {path: keyed[0] for path, keyed in keys.items() if keyed is not None}
-                sizes = {path: keyed[1] for path, keyed in keys.items() if keyed is not None}
-                done = {path: text for path, key in known.items() if (text := records.page(key)) is not None}
         # The downloads are made alongside the pages (on another core when there is one).
-        rendered, extras = render_pages(views, env, progress, done=done, early=early, plans=len(order), sizes=sizes, extra={
+        rendered, extras = render_pages(views, env, progress, done=done, early=early, plans=len(order), extra={
             "entries": lambda: [plan_entry(p) for p in analysis.plans],
             "events": lambda: [plan_events(p) for p in analysis.plans],
             "schema.json": schema_json})
     except BaseException:
         if early is not None:
             early.cancel()
+        if later is not None:
+            later.cancel()
         raise
     entries = dict(zip(fresh, extras["entries"]))
     events = dict(zip(fresh, extras["events"]))
@@ -184,11 +252,12 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         "calendar.ics": calendar_ics(day, site, [events[n] if n in fresh else kept[n].events for n in order]),
     }
     records.forget_last()  # until the records below are all written
-    for path, key in known.items():
-        if path not in done:
-            records.keep_page(key, rendered[path])
     records.keep(fresh, kept, warnings, rendered, entries, events, texts)
-    records.keep_last(inputs, across, known)
+    if later is None:
+        if keyed:
+            records.used |= {env.blocks.name(path) for path in known}  # type: ignore[attr-defined]
+        records.prune()
+        records.keep_last(inputs, across, known)
 
     files: dict[str, bytes | str] = {"mkdocs.yml": written}
     files.update({f"docs/{path}": text for path, text in (*rendered.items(), *done.items())})
@@ -202,4 +271,4 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
             files[f"docs/{VENDOR}/{name}"] = path.read_bytes()
     # The downloads live in docs/ so that MkDocs copies them and checks the links to them.
     files.update({f"docs/{name}": text for name, text in exports.items()})
-    return Generated(analysis, files, exports, len(order), warnings)
+    return Generated(analysis, files, exports, len(order), warnings, later)

@@ -39,7 +39,7 @@ def run(paths: list[Path], site_config: Path | None, *, host: str, port: int, as
         start = time.monotonic()
         try:
             result = generate(paths, site_config, as_of=as_of, offline=False, strict=False, progress=progress,
-                              cache=cache / "plans")
+                              cache=cache / "plans", overlap=True)
             if not isinstance(result, Generated):
                 progress.close()
                 emit(result, "text")

@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment, safe_range
 from plangen import __version__
 from plangen.render import escape
 from plangen.render.escape import PIECE
+from plangen.render.keep import KeepExtension
 from plangen.render.mermaid import (
     fence, flowchart_source, flowchart_table, gantt_source, gantt_table, too_big,
 )
@@ -217,6 +218,7 @@ def make_env(user_templates: Path | None, builtin_templates: Path,
         trim_blocks=True,
         lstrip_blocks=True,
         bytecode_cache=template_cache("plangen", __version__),
+        extensions=[KeepExtension],
     )
     env.filters.update(
         cell=_cell,

@@ -21,7 +21,6 @@ from plangen.workers import Started, WorkerError, balanced, cores, fork_map, for
 # 300 plans. Below PAGES_PER_WORKER (some 0.1 s), a fork costs more than it
 # saves.
 PAGES_PER_WORKER = 40
-VIEW_BYTES = 60_000  # of a page's view as JSON: about as much to render as a plan page (45 to 95 KB measured)
 
 
 # The share of the plans' own pages a child renders while this process makes
@@ -68,27 +67,25 @@ def render_pages(views: SiteViews, env: SandboxedEnvironment,
                  progress: Callable[[str, int, int], None] | None = None,
                  extra: Mapping[str, Callable[[], Any]] | None = None,
                  done: Mapping[str, str] | None = None, early: Early | None = None,
-                 plans: int = 0, sizes: Mapping[str, int] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+                 plans: int = 0, workers: int | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """Every page of the site as Markdown, keyed by its docs-relative path,
     in the order of `views.pages`, and each `extra` result (the downloads'
     parts), made at the same time. Shared over the cores in a mixed order; a
     page's view is made where it is rendered when it has a `_make`. Pages
     in `done` are given (already rendered) and not rendered again; those of
     `early` come from the child rendering them (which has a core of its own).
-    `plans`: how many plans the pages across plans list; `sizes`: their
-    views' sizes as JSON, where known (a better measure of their cost)."""
+    `plans`: how many plans the pages across plans list; `workers`: at
+    most that many processes (default: the cores)."""
     done = done or {}
     skip = early.paths if early else frozenset()
     pages = [page for page in views.pages if page.path not in done and page.path not in skip]
     extra = extra or {}
     tasks: list[Page | str] = [*_mixed(pages), *extra]
     across = 1 + plans // 300
-    sizes = sizes or {}
-    weight = {id(page): 1 if page.view is None else  # a plan's own view is made lazily
-              max(1, sizes[page.path] // VIEW_BYTES) if page.path in sizes else across for page in pages}
+    weight = {id(page): 1 if page.view is None else across for page in pages}  # a plan's own view is made lazily
     # An extra (the plans.json entries of every plan) costs about as much as a quarter of the pages.
     cost = max(1, sum(weight.values()) // (4 * max(1, len(extra))))
-    workers = max(1, cores() - (1 if early else 0))
+    workers = max(1, (workers or cores()) - (1 if early else 0))
     chunks = balanced(tasks, min(workers, max(1, (sum(weight.values()) + cost * len(extra)) // PAGES_PER_WORKER)),
                       cost=lambda task: cost if isinstance(task, str) else weight[id(task)])
 
@@ -127,9 +124,19 @@ def _render_one(env: SandboxedEnvironment, page: Page, views: SiteViews) -> str:
 
 def render_one(env: SandboxedEnvironment, name: str, view: Any, path: str, site: SiteViews | None = None) -> str:
     """One page's Markdown from its template and view (`site`: what every page may read)."""
+    blocks = env.blocks  # type: ignore[attr-defined]  # see render/keep.py
     try:
         template = env.get_template(name)
-        return _mark_diagrams(template.render(page=view, page_path=path, site=site))
+        if blocks is None:
+            return _mark_diagrams(template.render(page=view, page_path=path, site=site))
+        blocks.start(path)
+        try:
+            text = template.render(page=view, page_path=path, site=site)
+        except BaseException:
+            blocks.abandon()
+            raise
+        blocks.finish()
+        return _mark_diagrams(text)
     except TemplateError as exc:
         raise PlangenError(_template_message(exc, name),
                            "fix the template, or delete it to use the built-in one") from None

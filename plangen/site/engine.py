@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -79,44 +79,40 @@ class Outcome:
     converted: int | None  # pages converted from Markdown, not taken from the cache (None: MkDocs' own build)
 
 
+# Pages still being made when the build starts: their absolute source paths
+# (files there already, maybe stale), and a call that waits for them and
+# writes them: their Markdown by absolute path, or None when they are not
+# those pages (the site is then read again).
+Later = tuple[Collection[str], Callable[[], Mapping[str, str] | None]]
+
+
+class _Again(Exception):
+    """The pages that came later are not those expected: read the site again."""
+
+
 def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None,
           progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None,
-          in_place: bool = False, sources: Mapping[str, str] | None = None) -> Outcome:
+          in_place: bool = False, sources: Mapping[str, str] | None = None, later: Later | None = None) -> Outcome:
     """Build the site. With `strict`, any warning
     fails. With `cache`, pages whose inputs did not change since the build
     that wrote it are taken from there (see site/cache.py). With `in_place`,
     `site_dir` holds an earlier build of the site (plangen's own, never one
     published: see writer.workspace) and only what differs is written.
     `sources`: the pages' Markdown as just written (by absolute path), so
-    that they need not be read back."""
-    from mkdocs.commands.build import build as mkdocs_build
+    that they need not be read back. `later`: pages still being made (see
+    Later), waited for once the site's files, nav and theme are loaded."""
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     handler = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
+    converted: int | None = None
     try:
-        config = _load(config_file, site_dir=str(site_dir.absolute()), strict=strict)
-        # plangen writes the site name HTML-escaped, because the theme prints
-        # it raw in most places; marked as markup, the places that escape it
-        # (the logo's title attribute) do not escape it twice.
-        config["site_name"] = Markup(config["site_name"])
-        fast = set(config.plugins) <= _KNOWN_PLUGINS
-        if progress and not fast:
-            config.plugins["plangen-progress"] = _progress_plugin(progress)
-        config.plugins.on_startup(command="build", dirty=False)
-        converted: int | None = None
         try:
-            with _source_date(epoch):
-                if fast:
-                    # Extensions that pull other files into a page make its HTML depend on more than its key.
-                    reads_files = {"pymdownx.snippets", "pymdownx.b64"} & set(config.markdown_extensions)
-                    converted = _build(config, handler, PageCache(cache) if cache and not reads_files else None,
-                                       progress, in_place, sources or {})
-                else:  # a plugin we do not know may need MkDocs' own order of events
-                    mkdocs_build(config)
-        finally:
-            config.plugins.on_shutdown()
+            converted = _attempt(config_file, site_dir, strict, epoch, progress, cache, in_place, sources or {}, later)
+        except _Again:
+            del handler.messages[:]
+            converted = _attempt(config_file, site_dir, strict, epoch, progress, cache, in_place, sources or {}, None)
     except (Abort, BuildError, ConfigurationError) as exc:
         details = "\n".join(f"  {m}" for m in handler.messages)
         raise PlangenError(f"MkDocs could not build the site: {exc}" + (f"\n{details}" if details else ""),
@@ -124,6 +120,36 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
     finally:
         log.removeHandler(handler)
     return Outcome(handler.messages, converted)
+
+
+def _attempt(config_file: Path, site_dir: Path, strict: bool, epoch: int | None,
+             progress: Callable[[str, int, int], None] | None, cache: Path | None, in_place: bool,
+             sources: Mapping[str, str], later: Later | None) -> int | None:
+    from mkdocs.commands.build import build as mkdocs_build
+
+    handler = next(h for h in logging.getLogger("mkdocs").handlers if isinstance(h, _Collect))
+    config = _load(config_file, site_dir=str(site_dir.absolute()), strict=strict)
+    # plangen writes the site name HTML-escaped, because the theme prints
+    # it raw in most places; marked as markup, the places that escape it
+    # (the logo's title attribute) do not escape it twice.
+    config["site_name"] = Markup(config["site_name"])
+    fast = set(config.plugins) <= _KNOWN_PLUGINS
+    if progress and not fast:
+        config.plugins["plangen-progress"] = _progress_plugin(progress)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        with _source_date(epoch):
+            if fast:
+                # Extensions that pull other files into a page make its HTML depend on more than its key.
+                reads_files = {"pymdownx.snippets", "pymdownx.b64"} & set(config.markdown_extensions)
+                return _build(config, handler, PageCache(cache) if cache and not reads_files else None,
+                              progress, in_place, sources, later)
+            if later is not None:
+                later[1]()  # written where MkDocs reads them, whichever they are
+            mkdocs_build(config)  # a plugin we do not know may need MkDocs' own order of events
+            return None
+    finally:
+        config.plugins.on_shutdown()
 
 
 # Plugins whose events the fast build below calls as MkDocs would: the
@@ -145,13 +171,15 @@ def _captured(log: logging.Logger) -> Iterator[_Collect]:
 
 
 def _build(config: Any, collect: _Collect, cache: PageCache | None,
-           progress: Callable[[str, int, int], None] | None, in_place: bool, given: Mapping[str, str]) -> int:
+           progress: Callable[[str, int, int], None] | None, in_place: bool, given: Mapping[str, str],
+           later: Later | None) -> int:
     """MkDocs' build, in MkDocs' order of events, with the per-page work
     (Markdown to HTML, theme, search entries) split over the cores and
     skipped for pages the cache holds. Pages are built independently once
     the nav is known: a page's HTML depends on its source, the nav (titles
     and places of the other pages) and the configuration, all in its key.
-    The output is the same, byte for byte, as MkDocs' own build."""
+    The output is the same, byte for byte, as MkDocs' own build. Pages to
+    come `later` are read once the rest is loaded."""
     from mkdocs import utils
     from mkdocs.commands import build as mk
     from mkdocs.exceptions import Abort
@@ -174,20 +202,28 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     nav = mk.get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    sources = []
+    sources: list[str] = []
     in_nav = {id(page) for page in nav.pages}
     unparsed: set[int] = set()  # pages out of the nav: front matter read only if the page is converted
+    coming = {os.path.normpath(path) for path in later[0]} if later else set()
+    waiting = []
     for i, file in enumerate(doc_files):  # sources, and the front matter of the pages whose title the nav shows
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)
-        page = config.plugins.on_pre_page(file.page, config=config, files=files)
-        sources.append(_source(file, given))  # read once (no plugin of ours reads sources)
-        if id(page) in in_nav:
-            page.markdown, page.meta = get_data(sources[-1])
+        config.plugins.on_pre_page(file.page, config=config, files=files)
+        sources.append("")
+        if file.abs_src_path and os.path.normpath(file.abs_src_path) in coming:
+            waiting.append(i)
         else:
-            unparsed.add(i)
+            _read(file, i, sources, given, in_nav, unparsed)  # read once (no plugin of ours reads sources)
     env = config.plugins.on_env(env, config=config, files=files)
     _copy_static(files, InclusionLevel.is_included, in_place)
+    if later is not None:
+        arrived = later[1]()
+        if arrived is None or len(waiting) != len(coming):
+            raise _Again()
+        for i in waiting:
+            _read(doc_files[i], i, sources, arrived, in_nav, unparsed)
     for template in config.theme.static_templates:
         mk._build_theme_template(template, env, files, config, nav)
     for template in config.extra_templates:
@@ -265,6 +301,17 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     if cache:
         cache.prune(set(keys), {piece for page in built.values() for piece in page.pieces})
     return len(todo)
+
+
+def _read(file: Any, i: int, sources: list[str], given: Mapping[str, str], in_nav: set[int], unparsed: set[int]) -> None:
+    """A page's source, and its front matter when the nav shows its title."""
+    from mkdocs.utils.meta import get_data
+
+    sources[i] = _source(file, given)
+    if id(file.page) in in_nav:
+        file.page.markdown, file.page.meta = get_data(sources[i])
+    else:
+        unparsed.add(i)
 
 
 def _add_theme_files(files: Any, env: Any, config: Any, cache: PageCache | None) -> None:

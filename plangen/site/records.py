@@ -17,7 +17,8 @@ text with its digest and read only when those pages are made again: a
 note of the last build (`last.state`) says what its pages across plans and
 its checks across plans were made from, so that a build whose plans' parts
 and footprints are all as they were keeps those pages and findings as they
-are. Like the page cache, trusted as much as the site.
+are. The blocks of those pages (render/keep.py) are kept here too. Like
+the page cache, trusted as much as the site.
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ from plangen.errors import Finding, PlangenError
 from plangen.project import display_name
 from plangen.resources import builtin
 from plangen.site import store
+from plangen.site.blocks import SUFFIX as BLOCKS
 from plangen.views.base import audit_path, plan_path, runbook_path
 from plangen.views.parts import Head, PlanPart
 
-FORMAT = "plangen plan record 8"
+FORMAT = "plangen plan record 9"
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Last:
 @dataclass(frozen=True)
 class _Head:
     """A record's first line: all but its texts, and their lengths in bytes."""
-    format: Literal["plangen plan record 8"]
+    format: Literal["plangen plan record 9"]
     key: str
     head: Head
     reads: tuple[tuple[str, str], ...]
@@ -184,7 +186,7 @@ class Records:
              warnings: Sequence[Finding], rendered: Mapping[str, str], entries: Mapping[str, str],
              events: Mapping[str, tuple[str, ...]], texts: Mapping[str, str]) -> None:
         """Keep the share of each plan read (by file; `texts`, its part as
-        JSON) for the next build, and drop the records this build did not use."""
+        JSON) for the next build (then `prune`)."""
         if self.folder is None:
             return
         self._keys = {name: key for name, key in self._keys.items() if name in kept}
@@ -203,7 +205,6 @@ class Records:
             # Keyed by the bytes this build parsed: a file edited meanwhile gets a new key next time.
             self._keys[name] = self.key(name, p.loaded.group, p.loaded.doc.sha256)
             self.put(self._keys[name], record)
-        self.prune()
 
     @staticmethod
     def part_text(part: PlanPart) -> str:
@@ -281,43 +282,44 @@ class Records:
         `settings` (mkdocs.yml and what the site views take from the site)."""
         return store.digest(self.common, "across", settings, inputs, *parts)
 
-    def page_key(self, path: str, template: str, view: object, settings: str) -> tuple[str, int] | None:
-        """A key for a page across plans: its view as JSON (the same data
-        gives the same text, whether it was read from a plan or a record)
-        and what its template reads besides (`settings`); the templates'
-        code is in `common`. With the size of that JSON, which tells what
-        rendering the page costs. None for a view JSON cannot hold."""
-        try:
-            data = to_json(view)
-        except (PydanticSerializationError, ValueError, TypeError):
-            return None
-        return store.digest(self.common, "page", path, template, data, settings), len(data)
+    def _page_name(self, path: str) -> str:
+        return store.digest(self.common, "page", path)
 
-    def page(self, key: str) -> str | None:
-        """A page's Markdown as the build that made its view rendered it."""
+    def page(self, path: str, digest: str) -> str | None:
+        """A page across plans as the last build made it (`digest`: of its
+        Markdown, as that build noted it), or None."""
         if self.folder is None:
             return None
+        name = self._page_name(path)
         try:
-            body = store.unseal((self.folder / f"{key}.page").read_bytes())
+            body = store.unseal((self.folder / f"{name}.page").read_bytes())
             if body is None:
                 return None
             kept, _, text = body.partition(b"\n")
-            if kept != key.encode("ascii"):
+            if kept != digest.encode("ascii"):
                 return None
             markdown = text.decode("utf-8")
         except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
             return None
-        self.used.add(key)
+        self.used.add(name)
         return markdown
 
-    def keep_page(self, key: str, text: str) -> None:
+    def keep_page(self, path: str, text: str, last: str | None) -> str:
+        """Keep a page across plans (unless it is as the last build made it,
+        `last` the digest noted then); its digest, to be noted."""
+        data = text.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        name = self._page_name(path)
         if self.folder is None:
-            return
-        self.used.add(key)
-        try:  # sealed: its key on a line, then the Markdown
-            store.write(self.folder, f"{key}.page", store.seal(key.encode("ascii") + b"\n" + text.encode("utf-8")))
+            return digest
+        self.used.add(name)
+        if digest == last and (self.folder / f"{name}.page").is_file():
+            return digest
+        try:  # sealed: the digest of the Markdown on a line, then the Markdown
+            store.write(self.folder, f"{name}.page", store.seal(digest.encode("ascii") + b"\n" + data))
         except OSError:
             pass
+        return digest
 
     def get(self, key: str) -> Record | None:
         if self.folder is None:
@@ -347,8 +349,8 @@ class Records:
             pass
 
     def prune(self) -> None:
-        """Remove the records this build did not use."""
+        """Remove the records and pages this build did not use."""
         for key in _recent.keys() - self.used:
             del _recent[key]
         if self.folder is not None:
-            store.prune(self.folder, {LAST} | {f"{key}{suffix}" for key in self.used for suffix in (SUFFIX, ".page")})
+            store.prune(self.folder, {LAST} | {f"{key}{suffix}" for key in self.used for suffix in (SUFFIX, ".page", BLOCKS)})

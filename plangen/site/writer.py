@@ -15,7 +15,7 @@ import glob
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -254,32 +254,48 @@ def workspace(out: Path, cache: Path) -> Iterator[tuple[Path, Path]]:
         os.close(fd)
 
 
-def sync_tree(root: Path, files: Mapping[str, bytes | str]) -> None:
+def sync_tree(root: Path, files: Mapping[str, bytes | str], *, later: Collection[str] = (),
+              only: Collection[str] | None = None) -> None:
     """Make `root` hold exactly `files`, touching only what differs (a file
-    is compared whole, then replaced)."""
+    is compared whole, then replaced). The files at `later` (relative
+    paths, to be written later) are left as they are, or made empty. With
+    `only`, just those paths are brought up to date (the `later` ones)."""
     made: set[str] = set()
     base = os.fspath(root)
     for rel in sorted(files):
         data = files[rel]
         blob = data.encode("utf-8") if isinstance(data, str) else data
+        _write_if_changed(os.path.join(base, rel), blob, made)
+    if only is not None:
+        for rel in set(only) - set(files):
+            path = os.path.join(base, rel)
+            if os.path.lexists(path) and not os.path.isdir(path):
+                os.unlink(path)
+        return
+    for rel in sorted(later):
         path = os.path.join(base, rel)
-        if os.path.islink(path):
-            os.unlink(path)  # never followed
-        try:
-            with open(path, "rb") as handle:
-                if handle.read(len(blob) + 1) == blob:
-                    continue
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            pass
-        folder = os.path.dirname(path)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        if os.path.isdir(path):
-            shutil.rmtree(path)
-        with open(path, "wb") as handle:
-            handle.write(blob)
-    remove_except(base, {os.path.join(base, rel) for rel in files})
+        if not os.path.isfile(path) or os.path.islink(path):  # so that MkDocs finds it there before it comes
+            _write_if_changed(path, b"", made)
+    remove_except(base, {os.path.join(base, rel) for rel in (*files, *later)})
+
+
+def _write_if_changed(path: str, blob: bytes, made: set[str]) -> None:
+    if os.path.islink(path):
+        os.unlink(path)  # never followed
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(blob) + 1) == blob:
+                return
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        pass
+    folder = os.path.dirname(path)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    with open(path, "wb") as handle:
+        handle.write(blob)
 
 
 def remove_except(root: str, keep: set[str]) -> None:
