@@ -430,12 +430,14 @@ def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, inde
     try:
         written = Path(page.file.abs_dest_path)
         written.unlink(missing_ok=True)  # an earlier build's page may be a link to a cache entry: never written into
-        if pieces and indexer is not None:  # indexed piece by piece already
-            indexer.search_index = _NoIndex()
+        if pieces and indexer is not None and indexer.config.enabled:
+            # Indexed piece by piece already, and each piece's HTML rid of the index's marks
+            # (the plugin's work on the whole page, a regular expression over a long page, would find none).
+            indexer.config.enabled = False
             try:
                 mk._build_page(page, config, doc_files, nav, env)
             finally:
-                indexer.search_index = search
+                indexer.config.enabled = True
             search.entries.extend(entry for _, piece in pieces for entry in piece.search)
         else:
             mk._build_page(page, config, doc_files, nav, env)
@@ -478,13 +480,6 @@ def _splice(index: Any, pages: list[str]) -> None:
 
 def _anchor_list(anchors: Any) -> list[str | None]:
     return sorted(anchors or (), key=lambda a: (a is None, a or ""))
-
-
-class _NoIndex:
-    """Stands in for the search index while a page indexed piece by piece is written."""
-
-    def add_entry_from_context(self, page: Any) -> None:
-        pass
 
 
 # A page plangen made of pieces: a line of its own (a Markdown reference
