@@ -430,14 +430,15 @@ def _build_one(config: Any, files: Any, doc_files: Any, nav: Any, env: Any, inde
     try:
         written = Path(page.file.abs_dest_path)
         written.unlink(missing_ok=True)  # an earlier build's page may be a link to a cache entry: never written into
-        if pieces and indexer is not None and indexer.config.enabled:
-            # Indexed piece by piece already, and each piece's HTML rid of the index's marks
-            # (the plugin's work on the whole page, a regular expression over a long page, would find none).
-            indexer.config.enabled = False
+        if pieces and indexer is not None:
+            # Indexed piece by piece already, and each piece's HTML rid of the index's marks: the
+            # index's work on the whole page (a regular expression over a long page) is skipped.
+            events = config.plugins.events["page_context"]
+            config.plugins.events["page_context"] = [e for e in events if getattr(e, "__self__", None) is not indexer]
             try:
                 mk._build_page(page, config, doc_files, nav, env)
             finally:
-                indexer.config.enabled = True
+                config.plugins.events["page_context"] = events
             search.entries.extend(entry for _, piece in pieces for entry in piece.search)
         else:
             mk._build_page(page, config, doc_files, nav, env)
