@@ -44,9 +44,15 @@ def cache_keys(folder: Path) -> set[str]:
     return {p.stem for p in (folder / "pages").glob("*.html")}
 
 
-def across_pages(folder: Path) -> set[str]:
-    """The pages across plans kept with the plans' shares (by their views' keys)."""
-    return {p.stem for p in (folder / "plans").glob("*.page")}
+def across_pages(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """The pages across plans and their blocks kept with the plans' shares, as
+    written (each file's time of last change and bytes)."""
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in (folder / "plans").iterdir()
+            if p.suffix in (".page", ".blocks")}
+
+
+ALONGSIDE = "they are made again alongside"  # said when the pages across plans are made in a child (see Later)
+TWO = {"PLANGEN_WORKERS": "2"}  # a second core, whatever this machine has: pages across plans made alongside
 
 
 def records(folder: Path) -> set[str]:
@@ -174,6 +180,7 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(projec
     assert f"({len(kept) - 2} kept from the last build)" in rebuild.stderr
     assert len(records(cache) - kept) == 1 and len(records(cache)) == len(kept)  # its old share is gone
     assert across_pages(cache) == across  # no page across plans shows the summary: none was rendered again
+    assert ALONGSIDE not in rebuild.stderr
     again = cache_keys(cache)
     assert 0 < len(again - first) < len(first) // 4, "only the edited plan's pages (and its mentions) are rebuilt"
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
@@ -201,9 +208,10 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(projec
     # The invoice review's file is unchanged, but its conflict with the canary names the canary's
     # title: it is read again too (with the canary and the upgrade the canary reads).
     plan.write_text(edited.replace("\ntitle: ", "\ntitle: Renamed ", 1), encoding="utf-8")
-    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work)
+    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work, env=TWO)
     assert rebuild.returncode == 0, rebuild.stderr
     assert f"({len(kept) - 3} kept from the last build)" in rebuild.stderr
+    assert ALONGSIDE in rebuild.stderr
     assert cache_keys(cache) != again
     assert len(cache_keys(cache) - again) < len(again) // 2
     shutil.rmtree(work / "clean")
@@ -271,6 +279,72 @@ def test_a_damaged_page_across_plans_is_rendered_again(project: Path, tmp_path: 
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
     assert differences(work / "site", work / "clean") == []
+
+
+def retitled(work: Path, title: str) -> None:
+    """A new title for the checkout canary: shown on pages across plans."""
+    plan = work / "plans" / "platform" / "checkout-canary.yaml"
+    plan.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", plan.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")
+
+
+def test_damaged_blocks_of_pages_across_plans_are_not_used(project: Path, tmp_path: Path) -> None:
+    """The blocks of a page across plans are kept sealed: a changed byte (the
+    length unchanged) is found, and each block is rendered again."""
+    work = shutil.copytree(project, tmp_path / "p")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    kept = list((work / ".site.plangen-cache" / "plans").glob("*.blocks"))
+    assert len(kept) > 10
+    for blocks in kept:
+        text = blocks.read_text(encoding="utf-8")
+        blocks.write_text(text[:-40] + text[-40:].swapcase(), encoding="utf-8")
+    retitled(work, "Checkout service 4.2 behind a canary")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work, env=TWO).returncode == 0
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(work / "site", work / "clean") == []
+
+
+def test_pages_across_plans_other_than_those_expected_are_read_again(project: Path, tmp_path: Path) -> None:
+    """MkDocs reads the site while the pages across plans are still being
+    made, expecting the last build's: when they turn out to be others (here,
+    a page the last build is said to have had), the site is read again."""
+    work = shutil.copytree(project, tmp_path / "p")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    state = work / ".site.plangen-cache" / "plans" / "last.state"
+    last = json.loads(state.read_text(encoding="utf-8"))
+    state.write_text(json.dumps({**last, "pages": {**last["pages"], "directory/people/ghost.md": "0" * 64}}),
+                     encoding="utf-8")
+    retitled(work, "Checkout service 4.2 behind a canary")
+    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work, env=TWO)
+    assert rebuild.returncode == 0, rebuild.stderr
+    assert ALONGSIDE in rebuild.stderr
+    assert not (work / "site" / "directory" / "people" / "ghost").exists()
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(work / "site", work / "clean") == []
+
+
+def test_a_failure_making_the_pages_across_plans_alongside_is_told(project: Path, tmp_path: Path) -> None:
+    """The child making the pages across plans fails on a record whose part is
+    not one (sealed again after the damage, as by hand): the build says what
+    went wrong, as it would without the child, and leaves the site as it was."""
+    work = shutil.copytree(project, tmp_path / "p")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    before = (work / "site" / "index.html").read_bytes()
+    damaged = 0
+    for record in (work / ".site.plangen-cache" / "plans").glob("*.record"):
+        body = store.unseal(record.read_bytes())
+        assert body is not None
+        head, _, texts = body.partition(b"\n")
+        part = json.loads(head)["sizes"][0]
+        if b"meeting-notes-summariser" in texts[:part]:  # a part kept while the canary is renamed
+            record.write_bytes(store.seal(head + b"\n" + b"[" * part + texts[part:]))
+            damaged += 1
+    assert damaged == 1
+    retitled(work, "Checkout service 4.2 behind a canary")
+    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work, env=TWO)
+    assert rebuild.returncode == 1, rebuild.stderr
+    assert "holds a plan's part that is not one" in rebuild.stderr and "Traceback" not in rebuild.stderr
+    assert (work / "site" / "index.html").read_bytes() == before
 
 
 def test_damaged_conversions_and_theme_names_are_not_used(project: Path, tmp_path: Path) -> None:

@@ -257,3 +257,34 @@ def test_pages_rendered_early_in_a_child_equal_pages_rendered_in_one_process(tmp
     assert isinstance(alone, pipeline.Generated) and isinstance(shared, pipeline.Generated)
     assert started and isinstance(started[0], rendering.Early) and len(started[0].paths) > 10
     assert shared.files == alone.files
+
+
+def test_a_kept_block_is_rendered_once_for_the_same_values_on_the_same_page(tmp_path: Path) -> None:
+    """`{% keep %}` (render/keep.py): a block whose values and page are as a
+    build before rendered them is taken from the store, any other rendered;
+    without a store, every block is rendered."""
+    from plangen.render.env import make_env
+    from plangen.render.pages import render_one
+    from plangen.resources import builtin
+    from plangen.site.blocks import Blocks
+
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "kept.md.j2").write_text("{% for v in page %}{% keep v %}[{{ seen(v) }}{{ v.x if v is mapping else v }}]{% endkeep %}{% endfor %}\n",
+                                    encoding="utf-8")
+    rendered: list[object] = []
+
+    def build(values: list[object], path: str = "a/page.md", store: bool = True) -> str:
+        template_env = make_env(own, builtin("templates"))
+        template_env.globals["seen"] = lambda v: rendered.append(v) or ""
+        if store:
+            template_env.blocks = Blocks(tmp_path / "cache", "salt")  # type: ignore[attr-defined]
+        return render_one(template_env, "kept.md.j2", values, path)
+
+    assert build([1, 2]) == "[1][2]" and rendered == [1, 2]
+    rendered.clear()
+    assert build([1, {"x": 3}]) == "[1][3]" and rendered == [{"x": 3}]  # the first block was kept
+    rendered.clear()
+    assert build([1, {"x": 3}], "b/other.md") == "[1][3]" and rendered == [1, {"x": 3}]  # another page
+    rendered.clear()
+    assert build([1, {"x": 3}], store=False) == "[1][3]" and rendered == [1, {"x": 3}]

@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from pydantic_core import to_json
+
 from plangen.analysis import conflicts
 from plangen.analysis.analyse import Analysis, analyse, across_findings
 from plangen.analysis.dates import build_date
@@ -30,7 +32,8 @@ from plangen.site.blocks import Blocks
 from plangen.site.vendor import vendor_files
 from plangen.site.records import Records
 from plangen.views.parts import head_of
-from plangen.views.site import frame, plan_pages, plan_parts, site_views
+from plangen.views.site import conflicts_shown, frame, plan_pages, plan_parts, site_views
+
 from plangen.workers import Started, WorkerError, cores, fork_start
 
 USER_TEMPLATES = Path("templates")
@@ -196,7 +199,8 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
             env.blocks = Blocks(records.folder, store.digest(records.common, extensions))  # type: ignore[attr-defined]
             settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
             across = records.across_key(settings, [records.part_digest(texts[n]) if n in fresh else
-                                                   kept[n].part_digest for n in order], inputs)
+                                                   kept[n].part_digest for n in order],
+                                        to_json(conflicts_shown(analysis.conflicts)).decode("utf-8"))
             if across == last.across:
                 # All made from the same parts and checks as last time (a text edit): the pages across
                 # plans are kept whole, and the kept plans' parts are not even read.
@@ -228,6 +232,8 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
                         records.keep_last(inputs, across, made_known)
 
                     later = Later(frozenset(f"docs/{path}" for path in last.pages), child, lambda: make(None), settle)
+                    if isinstance(progress, Progress):
+                        progress.say("plangen: the edit shows on pages across plans: they are made again alongside")
             if later is None:
                 done, known, _ = make(1 if early else None, progress)  # with `early`, on this core only
         elif not keyed:

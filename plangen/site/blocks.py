@@ -54,7 +54,7 @@ class Blocks:
         if self._new is None:  # not within a page of ours
             return body()
         try:
-            key = store.digest(where, to_json(values))
+            key = store.digest(where, self._path, to_json(values))  # the path too: links are relative to it
         except (PydanticSerializationError, ValueError, TypeError):
             return body()
         text = self._kept().get(key)

@@ -275,12 +275,13 @@ class Records:
         except OSError:
             pass
 
-    def across_key(self, settings: str, parts: Sequence[str], inputs: str) -> str:
+    def across_key(self, settings: str, parts: Sequence[str], conflicts: str) -> str:
         """One key for every page across plans: they are made from the plans'
-        parts in order (`parts`: their digests), the checks across plans
-        (`inputs`), the site settings and templates (in `common`) and
-        `settings` (mkdocs.yml and what the site views take from the site)."""
-        return store.digest(self.common, "across", settings, inputs, *parts)
+        parts in order (`parts`: their digests), what the checks across
+        plans found (`conflicts`, as the conflicts page reads it), the site
+        settings and templates (in `common`) and `settings` (mkdocs.yml and
+        what the site views take from the site)."""
+        return store.digest(self.common, "across", settings, conflicts, *parts)
 
     def _page_name(self, path: str) -> str:
         return store.digest(self.common, "page", path)

@@ -390,6 +390,14 @@ def conflicts_page(result: Conflicts, parts: Sequence[PlanPart], people: Directo
     return ConflictsPage(day(as_of), groups("dependency"), groups("system"), groups("person"), limit, loads, frozen)
 
 
+def conflicts_shown(result: Conflicts) -> tuple[Any, ...]:
+    """What conflicts_page reads of the checks across plans: no places in
+    files, so an edit that only moves lines leaves the page as it was."""
+    return result.conflicts, tuple((load.approver, load.week, load.limit,
+                                    tuple((fp.plan, fp.title, due.approval, due.name) for fp, due in load.members))
+                                   for load in result.loads)
+
+
 def rules_page() -> RulesPage:
     return RulesPage(tuple(RuleRow(r.id, r.pillar, r.severity, r.summary, r.why, r.fix) for r in rules().values()))
 
