@@ -55,8 +55,8 @@ class Project:
 
 def display_name(path: Path) -> str:
     """Relative to the working folder when inside it, as compilers print."""
-    try:
-        rel = os.path.relpath(path)
+    try:  # a relative path is relative to it already (relpath would ask the system for it, per file)
+        rel = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
     return str(path) if rel.startswith("..") else rel

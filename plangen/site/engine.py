@@ -544,9 +544,10 @@ def _pieced(config: Any, files: Any, page: Any, planned: list[tuple[str, str]], 
     page._title_from_render = pieces[0][1].title
     page.present_anchor_ids = {anchor for _, piece in pieces for anchor in piece.anchors}
     links: dict[Any, dict[str, str]] = {}
+    by_uri = files.src_uris  # a piece names its links' targets by their src_uri (see _convert_piece)
     for _, piece in pieces:
         for target, anchors in piece.links.items():
-            mine = links.setdefault(files.get_file_from_path(target), {})
+            mine = links.setdefault(by_uri.get(target), {})
             for anchor, link in anchors.items():
                 mine.setdefault(anchor, link)
     page.links_to_anchors = links
