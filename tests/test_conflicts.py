@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plangen.analysis.conflicts import Due, Footprint, Use, Window, find, week_of
+from plangen.analysis.conflicts import Due, Footprint, Use, Window, find, findings, week_of
 
 DB = Use("dependency", "payments db migration", "Payments DB migration")
 D0 = date(2026, 12, 1)
@@ -56,6 +56,31 @@ def test_a_finding_names_a_few_phases_and_counts_the_rest() -> None:
     result = find([plan(f"p{i}", window("pilot", i, 20)) for i in range(10)])
     first = next(o for o in result.overlaps if o.plan == "p0")
     assert first.count == 9 and len(first.others) == 3
+
+
+def test_a_finding_names_the_other_phases_when_few_and_rounds_their_number_when_many() -> None:
+    """A phase that overlaps a few phases of other plans names them; one that
+    overlaps many says roughly how many. Moving one of many plans' phases by
+    a day (or adding one) then changes the findings of that plan, not those
+    of every plan it overlaps (each would be read and built again)."""
+    few = find([plan(f"p{i}", window("pilot", i, 20)) for i in range(4)])
+    assert "'Plan p1' (phase 'Pilot'" in findings(few, plan("p0", window("pilot", 0, 20)), {})[0].message
+
+    def told(plans: list[Footprint]) -> dict[str, list[str]]:
+        result = find(plans)
+        return {fp.plan: [f.message for f in findings(result, fp, {})] for fp in plans}
+
+    many = [plan(f"p{i:02d}", window("pilot", i % 3, 20)) for i in range(40)]
+    before = told(many)
+    assert before["p05"] == ["phase 'Pilot' (2026-12-03 to 2026-12-21) overlaps phases of other plans that also need "
+                             "the release-critical dependency 'Payments DB migration': more than 30 phases of other "
+                             "plans (see the site's conflicts page)"]
+    moved = told([plan("p00", window("pilot", 5, 21)), *many[1:]])  # the nearest start of every other phase
+    grown = told([*many, plan("p40", window("pilot", 1, 20))])
+    assert {name for name, text in moved.items() if text != before[name]} == {"p00"}  # its own days
+    assert {name for name, text in grown.items() if text != before.get(name)} == {"p40"}
+    shrunk = told(many[:31])  # 30 others: not more than 30
+    assert "more than 10 phases of other plans" in shrunk["p05"][0]
 
 
 def test_an_approver_with_more_approvals_due_in_a_week_than_the_limit() -> None:

@@ -10,7 +10,8 @@ footprint with the rest of its share and never read the plan again.
 Time: for each shared thing the phases that use it are sorted once, split
 into runs that overlap in time, and each phase counts the phases of other
 plans it overlaps by binary search; so n log n in the number of phases,
-plus at most `EXAMPLES` phases named per finding.
+plus at most `EXAMPLES` phases named per finding (named when they are all
+there are, else their number told roughly: see ROUGHLY).
 """
 
 from __future__ import annotations
@@ -332,15 +333,15 @@ def findings(result: Conflicts, fp: Footprint, levels: Mapping[str, str]) -> lis
     overlaps, loads = result.by_file.get(fp.file, ([], []))
     out = []
     for shared in grouped(overlaps):
-        kind, w, others, count = shared.kind, shared.window, shared.others, shared.count
+        kind, w = shared.kind, shared.window
         rule_id = RULE[kind]
         if levels.get(rule_id) == "off":
             continue
         names = [u.named if kind == "person" else quote_name(u.named) for u in shared.uses]
-        listed = _by_plan(others)
-        more = f"; and {count - len(others)} more" if count > len(others) else ""
+        listed = (f"more than {shared.over} phases of other plans (see the site's conflicts page)" if shared.over
+                  else _by_plan(shared.others))
         message = (f"phase {quote_name(w.name)} ({_days(w.first, w.last)}) overlaps phases of other plans that "
-                   f"{_WHY[kind][len(names) > 1].format(_and(names))}: {listed}{more}")
+                   f"{_WHY[kind][len(names) > 1].format(_and(names))}: {listed}")
         out.append(Finding(fp.file, w.line, w.col, format_path(w.path), message,
                            severity=levels.get(rule_id, defaults[rule_id]), rule=rule_id))  # type: ignore[arg-type]
     if levels.get(APPROVER_LOAD) != "off":
@@ -362,22 +363,36 @@ def findings(result: Conflicts, fp: Footprint, levels: Mapping[str, str]) -> lis
 @dataclass(frozen=True)
 class Shared:
     """One phase's overlaps of one kind with the same phases of other plans,
-    over one or more things (the people two rotas share are named together)."""
+    over one or more things (the people two rotas share are named together):
+    those phases when there are at most EXAMPLES of them, else `over`, a
+    round number of phases they are more than."""
 
     kind: str
     window: Window
     uses: tuple[Use, ...]
     others: tuple[Member, ...]
-    count: int
+    over: int = 0
+
+
+# How many phases a plan's page and findings say there are, when too many to
+# name: more than one of these (the conflicts page tells more). Told exactly,
+# or by name, every plan's page of a large conflict would change when one of
+# its plans moves a phase by a day.
+ROUGHLY = (EXAMPLES, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
+
+
+def _over(count: int) -> int:
+    return 0 if count <= EXAMPLES else max(n for n in ROUGHLY if n < count)
 
 
 def grouped(overlaps: Iterable[Overlap]) -> list[Shared]:
-    """A plan's overlaps, one entry per phase, kind and set of other phases, in plan order."""
+    """A plan's overlaps, one entry per phase, kind and what is told of the other phases, in plan order."""
     groups: dict[tuple[str, str, tuple[Member, ...], int], list[Overlap]] = defaultdict(list)
     for o in overlaps:
-        groups[o.window.phase, o.use.kind, o.others, o.count].append(o)
-    out = [Shared(kind, found[0].window, tuple(o.use for o in found), others, count)
-           for (_, kind, others, count), found in groups.items()]
+        over = _over(o.count)
+        groups[o.window.phase, o.use.kind, () if over else o.others, over].append(o)
+    out = [Shared(kind, found[0].window, tuple(o.use for o in found), others, over)
+           for (_, kind, others, over), found in groups.items()]
     return sorted(out, key=lambda s: (s.window.line, KINDS.index(s.kind)))
 
 

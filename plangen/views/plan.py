@@ -230,7 +230,8 @@ class ConflictRow:
     phase: Ref  # on this page
     shared: str  # what is shared: "system: Ledger", "rollback or escalation: Sam Kowalski"
     others: tuple[tuple[Ref, str], ...]  # another plan's phase, its days
-    more: int  # overlapping phases not named
+    over: int  # when too many to name: a round number of overlapping phases they are more than (0: all named)
+    listed: Ref  # where the conflicts page lists them all
 
 
 @dataclass(frozen=True)
@@ -485,11 +486,14 @@ def conflict_rows(shared: Sequence[Shared], path: str, phase_names: dict[str, st
         what = SHARED[s.kind] + ", ".join(u.named for u in s.uses)
         here = Ref(phase_names.get(s.window.phase, short(s.window.name)), path, f"phase-{s.window.phase}")
         rows.append(ConflictRow(here, what, tuple((phase_ref(m.plan, m.title, m.phase, m.name), days(m.first, m.last))
-                                                  for m in s.others), s.count - len(s.others)))
+                                                  for m in s.others), s.over,
+                                Ref("the conflicts page", CONFLICTS_PATH, CONFLICTS_ANCHOR[s.kind])))
     return tuple(rows)
 
 
 SHARED = {"dependency": "release-critical dependency: ", "system": "system: ", "person": "rollback or escalation: "}
+CONFLICTS_PATH = "conflicts.md"
+CONFLICTS_ANCHOR = {"dependency": "dependencies", "system": "systems", "person": "people"}  # its sections
 
 
 def plan_page(analysis: PlanAnalysis, people: Directory, titles: dict[str, str] | None = None,
