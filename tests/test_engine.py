@@ -323,6 +323,21 @@ def test_pages_across_plans_other_than_those_expected_are_read_again(project: Pa
     assert differences(work / "site", work / "clean") == []
 
 
+def test_pages_across_plans_still_to_come_in_a_workspace_started_afresh(project: Path, tmp_path: Path) -> None:
+    """While they are being made, MkDocs reads the site with the files the
+    last build wrote in their place; a workspace started afresh holds none
+    (they are made empty until the pages come): the site is as a clean build."""
+    work = shutil.copytree(project, tmp_path / "p")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    (work / ".site.plangen-cache" / WORK / BUSY).write_bytes(b"")  # as a build killed half-way leaves it
+    retitled(work, "Checkout service 4.2 behind a canary")
+    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work, env=TWO)
+    assert rebuild.returncode == 0, rebuild.stderr
+    assert ALONGSIDE in rebuild.stderr
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(work / "site", work / "clean") == []
+
+
 def test_a_failure_making_the_pages_across_plans_alongside_is_told(project: Path, tmp_path: Path) -> None:
     """The child making the pages across plans fails on a record whose part is
     not one (sealed again after the damage, as by hand): the build says what

@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -206,24 +206,20 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     in_nav = {id(page) for page in nav.pages}
     unparsed: set[int] = set()  # pages out of the nav: front matter read only if the page is converted
     coming = {os.path.normpath(path) for path in later[0]} if later else set()
-    waiting = []
+    waiting = []  # pages to come: their titles as the files there have them (the last build's) until they come
     for i, file in enumerate(doc_files):  # sources, and the front matter of the pages whose title the nav shows
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)
         config.plugins.on_pre_page(file.page, config=config, files=files)
         sources.append("")
+        _read(file, i, sources, given, in_nav, unparsed)  # read once (no plugin of ours reads sources)
         if file.abs_src_path and os.path.normpath(file.abs_src_path) in coming:
             waiting.append(i)
-        else:
-            _read(file, i, sources, given, in_nav, unparsed)  # read once (no plugin of ours reads sources)
+    if len(waiting) != len(coming):
+        later[1]()  # type: ignore[index]  # waited for (and written) all the same
+        raise _Again()
     env = config.plugins.on_env(env, config=config, files=files)
     _copy_static(files, InclusionLevel.is_included, in_place)
-    if later is not None:
-        arrived = later[1]()
-        if arrived is None or len(waiting) != len(coming):
-            raise _Again()
-        for i in waiting:
-            _read(doc_files[i], i, sources, arrived, in_nav, unparsed)
     for template in config.theme.static_templates:
         mk._build_theme_template(template, env, files, config, nav)
     for template in config.extra_templates:
@@ -235,22 +231,41 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
                     _theme_files(config), *(f.src_uri for f in files))
     pruned = "navigation.prune" in config.theme["features"] and not _UNPRUNED & set(config.theme["features"])
     navs = _page_nav_keys(nav, [f.page for f in doc_files]) if pruned else [_nav_key(nav)] * len(doc_files)
-    keys = [store.digest(common, f.src_uri, sources[i], navs[i]) for i, f in enumerate(doc_files)]
+    keys = [""] * len(doc_files)
     built: dict[int, Built] = {}
-    todo = []
+    todo: list[int] = []
     made: set[str] = set()
-    for i, file in enumerate(doc_files):
-        hit = cache.get(keys[i]) if cache else None
-        if cache is None or hit is None:
-            todo.append(i)
-            continue
-        if hit.html != b"":  # MkDocs writes no file for a page that renders empty
-            folder = os.path.dirname(file.abs_dest_path)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            cache.place(keys[i], hit, file.abs_dest_path)
-        built[i] = hit
+
+    def take(pages: Iterable[int]) -> None:
+        """Each page's key, and the page from the cache when it holds it (else it is to do)."""
+        for i in pages:
+            file = doc_files[i]
+            keys[i] = store.digest(common, file.src_uri, sources[i], navs[i])
+            hit = cache.get(keys[i]) if cache else None
+            if cache is None or hit is None:
+                todo.append(i)
+                continue
+            if hit.html != b"":  # MkDocs writes no file for a page that renders empty
+                folder = os.path.dirname(file.abs_dest_path)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                cache.place(keys[i], hit, file.abs_dest_path)
+            built[i] = hit
+
+    pending = set(waiting)
+    take(i for i in range(len(doc_files)) if i not in pending)
+    if later is not None:
+        titles = [doc_files[i].page.title for i in waiting]  # as the sidebar of the pages above shows them
+        arrived = later[1]()
+        if arrived is None:
+            raise _Again()
+        for n, i in enumerate(waiting):
+            _read(doc_files[i], i, sources, arrived, in_nav, unparsed)
+            if id(doc_files[i].page) in in_nav and doc_files[i].page.title != titles[n]:
+                raise _Again()  # (plangen's nav names every page, so its title does not come from the page)
+        take(waiting)
+        todo.sort()
     total = len(doc_files)
     for i in unparsed.intersection(todo):
         doc_files[i].page.markdown, doc_files[i].page.meta = get_data(sources[i])
