@@ -242,8 +242,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         # The downloads are made alongside the pages (on another core when there is one).
         rendered, extras = render_pages(views, env, progress, done=done, early=early, plans=len(order), extra={
             "entries": lambda: [plan_entry(p) for p in analysis.plans],
-            "events": lambda: [plan_events(p) for p in analysis.plans],
-            "schema.json": schema_json})
+            "events": lambda: [plan_events(p) for p in analysis.plans]})
     except BaseException:
         if early is not None:
             early.cancel()
@@ -254,7 +253,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
     events = dict(zip(fresh, extras["events"]))
     exports = {
         "plans.json": plans_json(day, [entries[n] if n in fresh else kept[n].entry for n in order]),
-        "schema.json": extras["schema.json"],
+        "schema.json": records.text("schema.json", schema_json),  # a function of the code: kept
         "calendar.ics": calendar_ics(day, site, [events[n] if n in fresh else kept[n].events for n in order]),
     }
     records.forget_last()  # until the records below are all written

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -321,6 +321,27 @@ class Records:
         except OSError:
             pass
         return digest
+
+    def text(self, name: str, make: Callable[[], str]) -> str:
+        """A text made from the code alone (the plan schema), kept: made once per version."""
+        key = store.digest(self.common, "text", name)
+        if self.folder is not None:
+            try:
+                body = store.unseal((self.folder / f"{key}.page").read_bytes())
+                kept, _, text = body.partition(b"\n") if body is not None else (b"", b"", b"")
+                if kept == key.encode("ascii"):
+                    self.used.add(key)
+                    return text.decode("utf-8")
+            except (OSError, ValueError):
+                pass
+        made = make()
+        if self.folder is not None:
+            self.used.add(key)
+            try:
+                store.write(self.folder, f"{key}.page", store.seal(key.encode("ascii") + b"\n" + made.encode("utf-8")))
+            except OSError:
+                pass
+        return made
 
     def get(self, key: str) -> Record | None:
         if self.folder is None:
