@@ -14,7 +14,9 @@ each in a process of its own, wall time and peak memory of:
   writes (as many, as large, under the same names), the least any tool must
   do;
 - rebuild: `plangen build` into the existing site after editing one plan:
-  its summary (a text edit), then its title (shown across plans too);
+  its summary (a text edit), then another's title (shown across plans too),
+  then a third's first pending approval, granted (its go / no-go and the
+  pending approvals change, and what the checks across plans read);
 - serve: `plangen serve` on a loopback port, the summary edited three
   times: the median of the rebuild times the server reports (its first
   build is not timed).
@@ -139,6 +141,19 @@ def toggle(path: Path) -> None:
     path.write_text(edited, encoding="utf-8")
 
 
+def grant(path: Path) -> bool:
+    """An edit that shows across plans and may move the checks across plans:
+    the plan's first pending approval granted (its go / no-go, the pending
+    approvals page, the conflicts it gates). False when it has none."""
+    text = path.read_text(encoding="utf-8")
+    at = text.find("\napprovals:")
+    found = re.compile(r"(?m)^(\s+status: )pending\b").search(text, at) if at >= 0 else None
+    if found is None:
+        return False
+    path.write_text(text[:found.start()] + found.group(1) + "granted" + text[found.end():], encoding="utf-8")
+    return True
+
+
 def plangen(*args: str) -> list[str]:
     dated = () if args[0] == "validate" else ("--as-of", AS_OF)  # validate does not judge dates
     return [sys.executable, "-m", "plangen", *args, *dated]
@@ -173,6 +188,8 @@ def measure(count: int, repeat: int) -> dict[str, tuple[float, float]]:
         edited.write_text(edited.read_text(encoding="utf-8").replace("\ntitle: \"", "\ntitle: \"Edited ", 1),
                           encoding="utf-8")
         out["rebuild (title edit)"] = timed(plangen("build", "--out", "site-0"), root)
+        assert any(grant(path) for path in sorted((root / "plans" / "group-2").glob("*.yaml")))
+        out["rebuild (approval edit)"] = timed(plangen("build", "--out", "site-0"), root)
         times = served(root, [texted] * 3)
         out["serve rebuild (text edit)"] = (statistics.median(times), 0.0)
         out["plans"] = (float(count), float(folder_bytes(root / "plans")))
@@ -181,7 +198,7 @@ def measure(count: int, repeat: int) -> dict[str, tuple[float, float]]:
 
 def table(results: dict[int, dict[str, tuple[float, float]]]) -> str:
     stages = ("validate", "lint", "render", "floor", "build", "bare", "rebuild (text edit)", "rebuild (title edit)",
-              "serve rebuild (text edit)")
+              "rebuild (approval edit)", "serve rebuild (text edit)")
     lines = ["| stage | " + " | ".join(f"{n} plans" for n in results) + " |",
              "|---|" + "---|" * len(results)]
     for stage in stages:
@@ -190,6 +207,7 @@ def table(results: dict[int, dict[str, tuple[float, float]]]) -> str:
     ratios = (("build / bare (target < 1.0)", "build", "bare"), ("render / floor (target <= 3)", "render", "floor"),
               ("rebuild after a text edit / build (target <= 0.05)", "rebuild (text edit)", "build"),
               ("rebuild after a title edit / build (target <= 0.05)", "rebuild (title edit)", "build"),
+              ("rebuild after an approval granted / build (target <= 0.05)", "rebuild (approval edit)", "build"),
               ("serve's rebuild after a text edit / build (target <= 0.05)", "serve rebuild (text edit)", "build"))
     for name, a, b in ratios:
         lines.append(f"| {name} | " + " | ".join(f"{r[a][0] / r[b][0]:.3f}" for r in results.values()) + " |")

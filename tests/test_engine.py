@@ -129,6 +129,12 @@ def test_long_pages_in_pieces_equal_mkdocs_whole_and_an_edit_converts_its_piece(
     long = pieced(tmp_path / "cache")
     portfolio = (tmp_path / "src-first" / "docs" / "index.md").read_text(encoding="utf-8")
     assert "### Plans checkout-canary to copy-17 { #plans-1 }" in portfolio  # batches of 20 plan ids
+    # Approvals and dependencies, by who decides or delivers, then by month and batch.
+    approvals = (tmp_path / "src-first" / "docs" / "approvals.md").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^### Due in 2026-\d\d&#58; plans copy-18 to vendor-risk-screening "
+                     r"\{ #approvals-[a-z.-]+-2026-\d\d-2 \}$", approvals), approvals
+    assert re.search(r"(?m)^### Needed in 2026-\d\d&#58; plans ", (tmp_path / "src-first" / "docs" / "dependencies.md")
+                     .read_text(encoding="utf-8"))
     assert len(long) > 100
     path = work / "plans" / "support" / "copy-25.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Copy 25 of", "Copy 25, renamed, of", 1), encoding="utf-8")

@@ -8,6 +8,7 @@ rules) from the analysed plans and pairs each page with its template.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -88,7 +89,7 @@ class CalendarPage:
 @dataclass(frozen=True)
 class ApproverGroup:
     who: Who
-    approvals: tuple[PendingApproval, ...]
+    approvals: tuple[Rows, ...]  # of PendingApproval: by the month their first gated phase starts, then by batch
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class ApprovalsPage:
 @dataclass(frozen=True)
 class OwnerGroup:
     who: Who | None  # None: dependencies nobody owns
-    dependencies: tuple[OpenDependency, ...]
+    dependencies: tuple[Rows, ...]  # of OpenDependency: by the month they are needed by, then by batch
 
 
 @dataclass(frozen=True)
@@ -282,35 +283,56 @@ def calendar(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date) ->
 def by_month(rows: Sequence[tuple[str, CalendarRow]], batch: dict[str, tuple[int, str]]) -> tuple[Rows, ...]:
     """Dated rows (plan id, row; in order of their days) by the month they
     start in, and in each month by batch of plans."""
-    groups: dict[tuple[str, int], list[CalendarRow]] = defaultdict(list)
+    return _by_month(rows, batch, lambda row: row.first_day, "Starting in {}", "phases")
+
+
+def _by_month(rows: Sequence[tuple[str, Any]], batch: dict[str, tuple[int, str]], when: Callable[[Any], str | None],
+              label: str, anchor: str) -> tuple[Rows, ...]:
+    """Rows (plan id, row; in order of their days, `when`) by month, then by
+    batch of plans; one group without a heading when there are no batches.
+    (A long table in one piece would be converted again whole for an edit
+    to any of its rows.)"""
+    if not batch:
+        return in_batches(rows, batch, anchor)
+    groups: dict[tuple[str, int], list[Any]] = defaultdict(list)
     for ident, row in rows:
-        groups[row.first_day[:7], batch[ident][0]].append(row)
+        groups[(when(row) or "")[:7], batch[ident][0]].append(row)
     spans = dict(batch.values())
-    return tuple(Rows(f"Starting in {month}: plans {spans[n]}", f"phases-{month}-{n + 1}", tuple(found))
-                 for (month, n), found in sorted(groups.items()))
+    return tuple(Rows(f"{label.format(month) if month else 'Not scheduled'}: plans {spans[n]}",
+                      f"{anchor}-{month or 'unscheduled'}-{n + 1}", tuple(found))
+                 for (month, n), found in sorted(groups.items(), key=lambda item: (item[0][0] or "9999", item[0][1])))
+
+
+def _anchor(ident: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", ident) or "none"
 
 
 def pending_approvals(parts: Sequence[PlanPart], people: Directory, as_of: date) -> ApprovalsPage:
-    groups: dict[str, list[PendingApproval]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, PendingApproval]]] = defaultdict(list)
     for part in parts:
         for approver, row in part.approvals:
-            groups[approver].append(row)
+            groups[approver].append((part.id, row))
     ordered = sorted(groups.items(), key=lambda item: people.name(item[0]).lower())
+    batch = batches(parts)
     return ApprovalsPage(day(as_of), tuple(
-        ApproverGroup(people.who(ident), tuple(sorted(rows, key=lambda r: (r.first_gated_day or "9999", r.name))))
+        ApproverGroup(people.who(ident), _by_month(
+            sorted(rows, key=lambda r: (r[1].first_gated_day or "9999", r[1].name)), batch,
+            lambda row: row.first_gated_day, "Due in {}", f"approvals-{_anchor(ident)}"))
         for ident, rows in ordered
     ))
 
 
 def open_dependencies(parts: Sequence[PlanPart], people: Directory, as_of: date) -> DependenciesPage:
-    groups: dict[str, list[OpenDependency]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, OpenDependency]]] = defaultdict(list)
     for part in parts:
         for owner, row in part.dependencies:
-            groups[owner].append(row)
+            groups[owner].append((part.id, row))
     ordered = sorted(groups.items(), key=lambda item: (item[0] == "", people.name(item[0]).lower()))
+    batch = batches(parts)
     return DependenciesPage(day(as_of), tuple(
-        OwnerGroup(people.who(owner) if owner else None,
-                   tuple(sorted(rows, key=lambda r: (r.needed_by or "9999", r.name))))
+        OwnerGroup(people.who(owner) if owner else None, _by_month(
+            sorted(rows, key=lambda r: (r[1].needed_by or "9999", r[1].name)), batch,
+            lambda row: row.needed_by, "Needed in {}", f"dependencies-{_anchor(owner)}"))
         for owner, rows in ordered
     ))
 
