@@ -56,7 +56,9 @@ class Project:
 def display_name(path: Path) -> str:
     """Relative to the working folder when inside it, as compilers print."""
     try:  # a relative path is relative to it already (relpath would ask the system for it, per file)
-        rel = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
+        rel = os.path.normpath(path) if not os.path.isabs(path) else ""
+        if not rel or rel.startswith(".."):  # it may come back inside: worked out whole
+            rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
     return str(path) if rel.startswith("..") else rel

@@ -52,7 +52,7 @@ def test_each_kind_of_shared_thing_is_its_own_conflict() -> None:
     assert len(result.overlaps) == 4
 
 
-def test_a_finding_names_a_few_phases_and_counts_the_rest() -> None:
+def test_an_overlap_holds_a_few_phases_and_counts_the_rest() -> None:
     result = find([plan(f"p{i}", window("pilot", i, 20)) for i in range(10)])
     first = next(o for o in result.overlaps if o.plan == "p0")
     assert first.count == 9 and len(first.others) == 3

@@ -172,6 +172,7 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(projec
     out, cache = work / "site", work / ".site.plangen-cache"
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
     first, kept, across = cache_keys(cache), records(cache), across_pages(cache)
+    made_from = json.loads((cache / "plans" / "last.state").read_text(encoding="utf-8"))["across"]
     assert len(across) > 10  # the portfolio, calendar, directory... rendered from their views
     assert len(first) > 50  # every page is kept
     assert len(kept) == len(list((work / "plans").rglob("*.yaml")))  # and every plan's share
@@ -180,13 +181,14 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(projec
     edited = re.sub(r"(?m)^summary: .*$", "summary: >-\n  Edited after review: the canary holds at 5% a day longer.", text, 1)
     assert edited != text
     plan.write_text(edited, encoding="utf-8")
-    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work)
+    rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work, env=TWO)
     assert rebuild.returncode == 0, rebuild.stderr
     # Only the edited plan was read, and the plan it waits on (to check the link).
     assert f"({len(kept) - 2} kept from the last build)" in rebuild.stderr
     assert len(records(cache) - kept) == 1 and len(records(cache)) == len(kept)  # its old share is gone
-    assert across_pages(cache) == across  # no page across plans shows the summary: none was rendered again
-    assert ALONGSIDE not in rebuild.stderr
+    # No page across plans shows the summary: made from the same, none was made again (or rewritten).
+    assert json.loads((cache / "plans" / "last.state").read_text(encoding="utf-8"))["across"] == made_from
+    assert across_pages(cache) == across and ALONGSIDE not in rebuild.stderr
     again = cache_keys(cache)
     assert 0 < len(again - first) < len(first) // 4, "only the edited plan's pages (and its mentions) are rebuilt"
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
@@ -285,6 +287,8 @@ def test_a_damaged_page_across_plans_is_rendered_again(project: Path, tmp_path: 
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
     assert differences(work / "site", work / "clean") == []
+    # And kept sound again (made with the same Markdown, so the note of the last build is unchanged).
+    assert all(store.unseal(page.read_bytes()) is not None for page in kept)
 
 
 def retitled(work: Path, title: str) -> None:
@@ -303,6 +307,7 @@ def test_damaged_blocks_of_pages_across_plans_are_not_used(project: Path, tmp_pa
     assert len(kept) > 10
     for blocks in kept:
         text = blocks.read_text(encoding="utf-8")
+        assert text[-40:] != text[-40:].swapcase()  # letters: the bytes change
         blocks.write_text(text[:-40] + text[-40:].swapcase(), encoding="utf-8")
     retitled(work, "Checkout service 4.2 behind a canary")
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work, env=TWO).returncode == 0
@@ -325,6 +330,27 @@ def test_pages_across_plans_other_than_those_expected_are_read_again(project: Pa
     assert rebuild.returncode == 0, rebuild.stderr
     assert ALONGSIDE in rebuild.stderr
     assert not (work / "site" / "directory" / "people" / "ghost").exists()
+    assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
+    assert differences(work / "site", work / "clean") == []
+
+
+def test_a_note_of_the_last_build_naming_paths_outside_the_site_is_not_used(project: Path, tmp_path: Path) -> None:
+    """The pages the note of the last build names are written (empty, until
+    they come) and removed in the build's folder: a path that leaves it, or
+    is not a page, makes the note not used."""
+    work = shutil.copytree(project, tmp_path / "p")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
+    state = work / ".site.plangen-cache" / "plans" / "last.state"
+    last = json.loads(state.read_text(encoding="utf-8"))
+    victim = work / "victim.md"
+    victim.write_text("keep me", encoding="utf-8")
+    for bad in ("../../../victim.md", "/tmp/x.md", "directory/people/x.txt", "directory//x.md"):
+        state.write_text(json.dumps({**last, "pages": {**last["pages"], bad: "0" * 64}}), encoding="utf-8")
+        retitled(work, f"Checkout service 4.2 ({len(bad)})")
+        rebuild = plangen("build", "--out", "site", "--as-of", AS_OF, cwd=work, env=TWO)
+        assert rebuild.returncode == 0, rebuild.stderr
+        assert ALONGSIDE not in rebuild.stderr  # no note: the pages across plans made before MkDocs starts
+        assert victim.read_text(encoding="utf-8") == "keep me"
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
     assert differences(work / "site", work / "clean") == []
 

@@ -120,15 +120,19 @@ def _run(paths: list[Path], site_config: Path | None, out: Path, cache_dir: Path
         reason = "errors" if not strict else "errors (--strict also stops on readiness errors)"
         say(f"plangen: {plural(len(result), 'error')}; nothing was built or changed ({reason})")
         return 1
-    emit(list(result.warnings), "text")
-    unchanged = result.plans - len(result.analysis.plans)
-    reused = f" ({unchanged} kept from the last build)" if unchanged else ""
-    progress.say(f"plangen: building {plural(result.plans, 'plan')}{reused} with MkDocs...")
-    with disk_errors(out):
-        try:
-            outcome = build_site(result, out, cache_dir=cache_dir, strict=strict, progress=progress)
-        finally:
-            progress.close()
+    try:
+        emit(list(result.warnings), "text")
+        unchanged = result.plans - len(result.analysis.plans)
+        reused = f" ({unchanged} kept from the last build)" if unchanged else ""
+        progress.say(f"plangen: building {plural(result.plans, 'plan')}{reused} with MkDocs...")
+        with disk_errors(out):
+            try:
+                outcome = build_site(result, out, cache_dir=cache_dir, strict=strict, progress=progress)
+            finally:
+                progress.close()
+    finally:
+        if result.later is not None:
+            result.later.cancel()  # when anything above failed (else they were asked for: nothing to do)
     for message in outcome.warnings:
         say(f"mkdocs: {message}")
     progress.say(f"plangen: site written to {out} (as of {result.analysis.as_of})")

@@ -39,7 +39,7 @@ from plangen.workers import Started, WorkerError, cores, fork_start
 USER_TEMPLATES = Path("templates")
 
 
-# Pages across plans made in a child: their Markdown and keys by docs path, and the records it used.
+# Pages across plans made in a child: their Markdown and its digest by docs path, and the records it used.
 Made = tuple[dict[str, str], dict[str, str], set[str]]
 
 
@@ -57,7 +57,8 @@ class Later:
     def pages(self) -> dict[str, str]:
         """Wait for the pages (docs/... -> Markdown); a failure in the child is
         raised here, with its message, by making them again in this process."""
-        assert self._child is not None, "asked once"
+        if self._child is None:
+            raise RuntimeError("the pages across plans were asked for twice")
         try:
             made, known, used = self._child.result()
         except WorkerError:
@@ -204,7 +205,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
             if across == last.across:
                 # All made from the same parts and checks as last time (a text edit): the pages across
                 # plans are kept whole, and the kept plans' parts are not even read.
-                done = {path: text for path, digest in last.pages.items() if (text := records.page(path, digest))}
+                done = {path: text for path, digest in last.pages.items() if (text := records.page(path, digest)) is not None}
                 if len(done) == len(last.pages):
                     known = dict(last.pages)
                 else:
@@ -249,31 +250,36 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         if later is not None:
             later.cancel()
         raise
-    entries = dict(zip(fresh, extras["entries"]))
-    events = dict(zip(fresh, extras["events"]))
-    exports = {
-        "plans.json": plans_json(day, [entries[n] if n in fresh else kept[n].entry for n in order]),
-        "schema.json": records.text("schema.json", schema_json),  # a function of the code: kept
-        "calendar.ics": calendar_ics(day, site, [events[n] if n in fresh else kept[n].events for n in order]),
-    }
-    records.forget_last()  # until the records below are all written
-    records.keep(fresh, kept, warnings, rendered, entries, events, texts)
-    if later is None:
-        if keyed:
-            records.used |= {env.blocks.name(path) for path in known}  # type: ignore[attr-defined]
-        records.prune()
-        records.keep_last(inputs, across, known)
+    try:
+        entries = dict(zip(fresh, extras["entries"]))
+        events = dict(zip(fresh, extras["events"]))
+        exports = {
+            "plans.json": plans_json(day, [entries[n] if n in fresh else kept[n].entry for n in order]),
+            "schema.json": records.text("schema.json", schema_json),  # a function of the code: kept
+            "calendar.ics": calendar_ics(day, site, [events[n] if n in fresh else kept[n].events for n in order]),
+        }
+        records.forget_last()  # until the records below are all written
+        records.keep(fresh, kept, warnings, rendered, entries, events, texts)
+        if later is None:
+            if keyed:
+                records.used |= {env.blocks.name(path) for path in known}  # type: ignore[attr-defined]
+            records.prune()
+            records.keep_last(inputs, across, known)
 
-    files: dict[str, bytes | str] = {"mkdocs.yml": written}
-    files.update({f"docs/{path}": text for path, text in (*rendered.items(), *done.items())})
-    files.update({f"docs/{path}": text for record in kept.values() for path, text in record.pages})
-    for asset in sorted((base_dir / "assets").iterdir()) if assets else []:
-        files[f"docs/{OWN}/{asset.name}"] = asset.read_bytes()
-    for override in sorted((base_dir / OVERRIDES).iterdir()):
-        files[f"{OVERRIDES}/{override.name}"] = override.read_bytes()
-    if not cdn and assets:
-        for name, path in vendor_files().items():
-            files[f"docs/{VENDOR}/{name}"] = path.read_bytes()
-    # The downloads live in docs/ so that MkDocs copies them and checks the links to them.
-    files.update({f"docs/{name}": text for name, text in exports.items()})
+        files: dict[str, bytes | str] = {"mkdocs.yml": written}
+        files.update({f"docs/{path}": text for path, text in (*rendered.items(), *done.items())})
+        files.update({f"docs/{path}": text for record in kept.values() for path, text in record.pages})
+        for asset in sorted((base_dir / "assets").iterdir()) if assets else []:
+            files[f"docs/{OWN}/{asset.name}"] = asset.read_bytes()
+        for override in sorted((base_dir / OVERRIDES).iterdir()):
+            files[f"{OVERRIDES}/{override.name}"] = override.read_bytes()
+        if not cdn and assets:
+            for name, path in vendor_files().items():
+                files[f"docs/{VENDOR}/{name}"] = path.read_bytes()
+        # The downloads live in docs/ so that MkDocs copies them and checks the links to them.
+        files.update({f"docs/{name}": text for name, text in exports.items()})
+    except BaseException:
+        if later is not None:
+            later.cancel()  # reaped: no child writes to the cache after this build
+        raise
     return Generated(analysis, files, exports, len(order), warnings, later)

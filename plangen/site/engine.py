@@ -215,9 +215,6 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         _read(file, i, sources, given, in_nav, unparsed)  # read once (no plugin of ours reads sources)
         if file.abs_src_path and os.path.normpath(file.abs_src_path) in coming:
             waiting.append(i)
-    if len(waiting) != len(coming):
-        later[1]()  # type: ignore[index]  # waited for (and written) all the same
-        raise _Again()
     env = config.plugins.on_env(env, config=config, files=files)
     _copy_static(files, InclusionLevel.is_included, in_place)
     for template in config.theme.static_templates:
@@ -256,13 +253,13 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     pending = set(waiting)
     take(i for i in range(len(doc_files)) if i not in pending)
     if later is not None:
-        titles = [doc_files[i].page.title for i in waiting]  # as the sidebar of the pages above shows them
+        titles = [_shown(doc_files[i].page) for i in waiting]  # as the sidebar of the pages above shows them
         arrived = later[1]()
         if arrived is None:
             raise _Again()
         for n, i in enumerate(waiting):
             _read(doc_files[i], i, sources, arrived, in_nav, unparsed)
-            if id(doc_files[i].page) in in_nav and doc_files[i].page.title != titles[n]:
+            if id(doc_files[i].page) in in_nav and _shown(doc_files[i].page) != titles[n]:
                 raise _Again()  # (plangen's nav names every page, so its title does not come from the page)
         take(waiting)
         todo.sort()
@@ -316,6 +313,12 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     if cache:
         cache.prune(set(keys), {piece for page in built.values() for piece in page.pieces})
     return len(todo)
+
+
+def _shown(page: Any) -> tuple[Any, ...]:
+    """What the sidebar of other pages shows of a page (see _nav_key)."""
+    meta = page.meta or {}
+    return page.title, *(meta.get(k) for k in ("icon", "subtitle", "status"))
 
 
 def _read(file: Any, i: int, sources: list[str], given: Mapping[str, str], in_nav: set[int], unparsed: set[int]) -> None:

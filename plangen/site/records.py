@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
-from pydantic_core import PydanticSerializationError, to_json
+from pydantic_core import to_json
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.conflicts import Footprint
@@ -67,7 +67,7 @@ class Last:
     """What the last build made its pages across plans from (see Records.last)."""
     inputs: str = ""  # of its checks across plans (see Records.inputs)
     across: str = ""  # the key of its pages across plans (see Records.across_key)
-    pages: Mapping[str, str] = field(default_factory=dict)  # path -> key of each of those pages
+    pages: Mapping[str, str] = field(default_factory=dict)  # path -> digest of the Markdown of each of those pages
     records: frozenset[str] = frozenset()  # the keys of its records
 
 
@@ -116,6 +116,13 @@ def _load(key: str, data: bytes) -> Record | None:
                   tuple(zip(head.paths, texts[2:2 + pages])), texts[1], tuple(texts[2 + pages:]), head.footprint,
                   head.part_digest)
 _PART = TypeAdapter(PlanPart)
+
+
+def _page_path(path: object) -> bool:
+    """A docs-relative path of a Markdown page, as plangen names them: the
+    note's paths are written to (and removed) in the build's folder."""
+    return (isinstance(path, str) and path.endswith(".md") and "\\" not in path and "\0" not in path
+            and not path.startswith("/") and all(part not in ("", ".", "..") for part in path.split("/")))
 LAST = "last.state"  # what the last build's pages across plans were made from (see Records.last)
 # The records read or written by this process's last build, by key: `plangen
 # serve` builds again and again, and a record is a function of its key, so
@@ -153,6 +160,7 @@ class Records:
             mkdocs_yml.read_bytes() if mkdocs_yml is not None and mkdocs_yml.is_file() else b"",
         ) if self.folder is not None else ""
         self.used: set[str] = set()
+        self._sound: set[str] = set()  # pages across plans read whole and sound by this build
         self._digests: dict[str, str] = {}  # file -> digest of the bytes a kept record was made from
         self._keys: dict[str, str] = {}  # file -> key of its record, kept or made by this build
 
@@ -244,7 +252,7 @@ class Records:
             return Last()
         if not (isinstance(data, dict) and data.get("common") == self.common and isinstance(data.get("inputs"), str)
                 and isinstance(data.get("across"), str) and isinstance(data.get("pages"), dict)
-                and all(isinstance(v, str) for v in (*data["pages"], *data["pages"].values()))
+                and all(isinstance(v, str) for v in data["pages"].values()) and all(map(_page_path, data["pages"]))
                 and isinstance(data.get("records"), list) and all(isinstance(v, str) for v in data["records"])):
             return Last()
         return Last(data["inputs"], data["across"], data["pages"], frozenset(data["records"]))
@@ -292,18 +300,22 @@ class Records:
         if self.folder is None:
             return None
         name = self._page_name(path)
+        markdown = self._page_text(name, digest)
+        if markdown is not None:
+            self.used.add(name)
+            self._sound.add(name)
+        return markdown
+
+    def _page_text(self, name: str, digest: str) -> str | None:
+        assert self.folder is not None
         try:
             body = store.unseal((self.folder / f"{name}.page").read_bytes())
             if body is None:
                 return None
             kept, _, text = body.partition(b"\n")
-            if kept != digest.encode("ascii"):
-                return None
-            markdown = text.decode("utf-8")
+            return text.decode("utf-8") if kept == digest.encode("ascii") else None
         except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
             return None
-        self.used.add(name)
-        return markdown
 
     def keep_page(self, path: str, text: str, last: str | None) -> str:
         """Keep a page across plans (unless it is as the last build made it,
@@ -314,7 +326,7 @@ class Records:
         if self.folder is None:
             return digest
         self.used.add(name)
-        if digest == last and (self.folder / f"{name}.page").is_file():
+        if digest == last and (name in self._sound or self._page_text(name, digest) is not None):
             return digest
         try:  # sealed: the digest of the Markdown on a line, then the Markdown
             store.write(self.folder, f"{name}.page", store.seal(digest.encode("ascii") + b"\n" + data))
@@ -323,7 +335,7 @@ class Records:
         return digest
 
     def text(self, name: str, make: Callable[[], str]) -> str:
-        """A text made from the code alone (the plan schema), kept: made once per version."""
+        """A text made from the code alone (the plan schema), kept with the records (made again with them)."""
         key = store.digest(self.common, "text", name)
         if self.folder is not None:
             try:

@@ -262,6 +262,10 @@ def sync_tree(root: Path, files: Mapping[str, bytes | str], *, later: Collection
     `only`, just those paths are brought up to date (the `later` ones)."""
     made: set[str] = set()
     base = os.fspath(root)
+    for rel in (*files, *later, *(only or ())):
+        inside = os.path.normpath(os.path.join(base, rel))
+        if os.path.isabs(rel) or not inside.startswith(os.path.normpath(base) + os.sep):
+            raise PlangenError(f"refusing to write {rel!r} outside {base}", "this is a bug; please report it")
     for rel in sorted(files):
         data = files[rel]
         blob = data.encode("utf-8") if isinstance(data, str) else data

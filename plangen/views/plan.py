@@ -231,7 +231,7 @@ class ConflictRow:
     shared: str  # what is shared: "system: Ledger", "rollback or escalation: Sam Kowalski"
     others: tuple[tuple[Ref, str], ...]  # another plan's phase, its days
     over: int  # when too many to name: a round number of overlapping phases they are more than (0: all named)
-    listed: Ref  # where the conflicts page lists them all
+    listed: Ref  # the conflicts page's section, which names some and counts all
 
 
 @dataclass(frozen=True)

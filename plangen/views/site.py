@@ -8,6 +8,7 @@ rules) from the analysed plans and pairs each page with its template.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -304,7 +305,10 @@ def _by_month(rows: Sequence[tuple[str, Any]], batch: dict[str, tuple[int, str]]
 
 
 def _anchor(ident: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", ident) or "none"
+    """An id as part of an anchor: as it is when it can be, else with a
+    digest of it, so that two ids never give one anchor."""
+    slug = re.sub(r"[^A-Za-z0-9_]+", "-", ident)
+    return slug if slug == ident else f"{slug}-{hashlib.sha256(ident.encode('utf-8')).hexdigest()[:8]}"
 
 
 def pending_approvals(parts: Sequence[PlanPart], people: Directory, as_of: date) -> ApprovalsPage:
@@ -383,8 +387,8 @@ def directory_pages(parts: Sequence[PlanPart], people: Directory) -> list[Direct
 
 
 # Phases (or approvals) named in one row of the conflicts page; the rest are
-# counted. A thing shared by hundreds of phases is told by its count, and
-# each plan's page lists its own conflicts in full; an edit to one of the
+# counted (each of their plans' pages says it is in the conflict). A thing
+# shared by hundreds of phases is told by its count; an edit to one of the
 # many plans then changes the rows that name it, not every row.
 LISTED = 12
 
