@@ -272,6 +272,14 @@ def test_a_record_whose_texts_were_damaged_is_not_used(project: Path, tmp_path: 
     assert differences(work / "site", work / "clean") == []
 
 
+def damage_tails(files: list[Path]) -> None:
+    """Swap the case of the last 40 characters of each file (its length unchanged)."""
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert text[-40:] != text[-40:].swapcase()  # letters: the bytes change
+        path.write_text(text[:-40] + text[-40:].swapcase(), encoding="utf-8")
+
+
 def test_a_damaged_page_across_plans_is_rendered_again(project: Path, tmp_path: Path) -> None:
     """The Markdown of the pages across plans is kept sealed with its digest:
     a changed byte (the length unchanged) is found, and the page is rendered
@@ -280,9 +288,7 @@ def test_a_damaged_page_across_plans_is_rendered_again(project: Path, tmp_path: 
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
     kept = list((work / ".site.plangen-cache" / "plans").glob("*.page"))
     assert len(kept) > 10
-    for page in kept:
-        text = page.read_text(encoding="utf-8")
-        page.write_text(text[:-40] + text[-40:].swapcase(), encoding="utf-8")
+    damage_tails(kept)
     (work / "site" / "index.html").unlink()  # a rebuild, with every plan kept
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
@@ -305,10 +311,7 @@ def test_damaged_blocks_of_pages_across_plans_are_not_used(project: Path, tmp_pa
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work).returncode == 0
     kept = list((work / ".site.plangen-cache" / "plans").glob("*.blocks"))
     assert len(kept) > 10
-    for blocks in kept:
-        text = blocks.read_text(encoding="utf-8")
-        assert text[-40:] != text[-40:].swapcase()  # letters: the bytes change
-        blocks.write_text(text[:-40] + text[-40:].swapcase(), encoding="utf-8")
+    damage_tails(kept)
     retitled(work, "Checkout service 4.2 behind a canary")
     assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work, env=TWO).returncode == 0
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
