@@ -15,6 +15,7 @@ globals.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from jinja2 import nodes
@@ -25,13 +26,9 @@ from jinja2.parser import Parser
 class Store(Protocol):
     """Where blocks are kept, one page at a time (see site/blocks.Blocks)."""
 
-    def start(self, path: str) -> None: ...
+    def page(self, path: str) -> AbstractContextManager[None]: ...
 
     def block(self, where: str, values: list[Any], body: Callable[[], str]) -> str: ...
-
-    def finish(self) -> None: ...
-
-    def abandon(self) -> None: ...
 
 
 class KeepExtension(Extension):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Callable, Mapping, Sequence
@@ -127,16 +128,8 @@ def render_one(env: SandboxedEnvironment, name: str, view: Any, path: str, site:
     blocks = env.blocks  # type: ignore[attr-defined]  # see render/keep.py
     try:
         template = env.get_template(name)
-        if blocks is None:
+        with blocks.page(path) if blocks is not None else nullcontext():
             return _mark_diagrams(template.render(page=view, page_path=path, site=site))
-        blocks.start(path)
-        try:
-            text = template.render(page=view, page_path=path, site=site)
-        except BaseException:
-            blocks.abandon()
-            raise
-        blocks.finish()
-        return _mark_diagrams(text)
     except TemplateError as exc:
         raise PlangenError(_template_message(exc, name),
                            "fix the template, or delete it to use the built-in one") from None

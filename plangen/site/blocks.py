@@ -9,7 +9,8 @@ its template and its values as JSON.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ SUFFIX = ".blocks"
 class Blocks:
     """The kept blocks of the pages across plans, in `folder`; `salt` holds
     the settings and code they were made with. One page at a time is
-    rendered (`start`, then `finish` once it rendered without error)."""
+    rendered (see `page`)."""
 
     def __init__(self, folder: Path, salt: str) -> None:
         self.folder, self.salt = folder, salt
@@ -36,9 +37,16 @@ class Blocks:
         """The key of a page's file (without SUFFIX)."""
         return store.digest(self.salt, "blocks", path)
 
-    def start(self, path: str) -> None:
-        self._path, self._old, self._new = path, {}, []
-        self._read = False
+    @contextmanager
+    def page(self, path: str) -> Iterator[None]:
+        """Render one page's blocks; they are kept when it rendered without error."""
+        self._path, self._old, self._new, self._read = path, {}, [], False
+        try:
+            yield
+        except BaseException:
+            self._new = None
+            raise
+        self._finish()
 
     def _kept(self) -> dict[str, str]:
         """The page's blocks as the build before kept them, read at its first block."""
@@ -63,7 +71,7 @@ class Blocks:
         self._new.append((key, text))
         return text
 
-    def finish(self) -> None:
+    def _finish(self) -> None:
         """Keep the page's blocks when they changed; a cache that cannot be written is no error."""
         new, self._new = self._new, None
         if not new or [key for key, _ in new] == list(self._old):
@@ -72,9 +80,6 @@ class Blocks:
             store.write(self.folder, f"{self.name(self._path)}{SUFFIX}", _dump(new))
         except OSError:
             pass
-
-    def abandon(self) -> None:
-        self._new = None
 
 
 def _dump(blocks: list[tuple[str, str]]) -> bytes:
@@ -98,5 +103,3 @@ def _load(data: bytes) -> dict[str, str]:
         out[key] = rest[at:at + size].decode("utf-8")
         at += size
     return out
-
-

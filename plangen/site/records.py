@@ -115,6 +115,8 @@ def _load(key: str, data: bytes) -> Record | None:
     return Record(head.head, texts[0], head.reads, head.warnings, head.findings,
                   tuple(zip(head.paths, texts[2:2 + pages])), texts[1], tuple(texts[2 + pages:]), head.footprint,
                   head.part_digest)
+
+
 _PART = TypeAdapter(PlanPart)
 
 
@@ -123,6 +125,8 @@ def _page_path(path: object) -> bool:
     note's paths are written to (and removed) in the build's folder."""
     return (isinstance(path, str) and path.endswith(".md") and "\\" not in path and "\0" not in path
             and not path.startswith("/") and all(part not in ("", ".", "..") for part in path.split("/")))
+
+
 LAST = "last.state"  # what the last build's pages across plans were made from (see Records.last)
 # The records read or written by this process's last build, by key: `plangen
 # serve` builds again and again, and a record is a function of its key, so
@@ -306,54 +310,44 @@ class Records:
             self._sound.add(name)
         return markdown
 
-    def _page_text(self, name: str, digest: str) -> str | None:
+    def _page_text(self, name: str, label: str) -> str | None:
+        """A text kept in the folder as `name`.page under `label` (see store.seal_text)."""
         assert self.folder is not None
         try:
-            body = store.unseal((self.folder / f"{name}.page").read_bytes())
-            if body is None:
-                return None
-            kept, _, text = body.partition(b"\n")
-            return text.decode("utf-8") if kept == digest.encode("ascii") else None
-        except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
+            return store.unseal_text((self.folder / f"{name}.page").read_bytes(), label)
+        except OSError:
             return None
+
+    def _keep_text(self, name: str, label: str, text: str) -> None:
+        assert self.folder is not None
+        try:
+            store.write(self.folder, f"{name}.page", store.seal_text(label, text))
+        except OSError:  # a cache that cannot be written is no error
+            pass
 
     def keep_page(self, path: str, text: str, last: str | None) -> str:
         """Keep a page across plans (unless it is as the last build made it,
         `last` the digest noted then); its digest, to be noted."""
-        data = text.encode("utf-8")
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         name = self._page_name(path)
         if self.folder is None:
             return digest
         self.used.add(name)
-        if digest == last and (name in self._sound or self._page_text(name, digest) is not None):
-            return digest
-        try:  # sealed: the digest of the Markdown on a line, then the Markdown
-            store.write(self.folder, f"{name}.page", store.seal(digest.encode("ascii") + b"\n" + data))
-        except OSError:
-            pass
+        if digest != last or (name not in self._sound and self._page_text(name, digest) is None):
+            self._keep_text(name, digest, text)  # under the digest of its Markdown
         return digest
 
     def text(self, name: str, make: Callable[[], str]) -> str:
         """A text made from the code alone (the plan schema), kept with the records (made again with them)."""
         key = store.digest(self.common, "text", name)
-        if self.folder is not None:
-            try:
-                body = store.unseal((self.folder / f"{key}.page").read_bytes())
-                kept, _, text = body.partition(b"\n") if body is not None else (b"", b"", b"")
-                if kept == key.encode("ascii"):
-                    self.used.add(key)
-                    return text.decode("utf-8")
-            except (OSError, ValueError):
-                pass
-        made = make()
-        if self.folder is not None:
-            self.used.add(key)
-            try:
-                store.write(self.folder, f"{key}.page", store.seal(key.encode("ascii") + b"\n" + made.encode("utf-8")))
-            except OSError:
-                pass
-        return made
+        if self.folder is None:
+            return make()
+        self.used.add(key)
+        kept = self._page_text(key, key)
+        if kept is None:
+            kept = make()
+            self._keep_text(key, key, kept)
+        return kept
 
     def get(self, key: str) -> Record | None:
         if self.folder is None:

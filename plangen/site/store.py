@@ -41,6 +41,23 @@ def unseal(data: bytes) -> bytes | None:
     return body
 
 
+def seal_text(label: str, text: str) -> bytes:
+    """A text kept under `label` (a key or digest, on a line of its own before it), sealed."""
+    return seal(label.encode("ascii") + b"\n" + text.encode("utf-8"))
+
+
+def unseal_text(data: bytes, label: str) -> str | None:
+    """The text `seal_text` kept under `label`, or None when it is not that, or damaged."""
+    body = unseal(data)
+    if body is None:
+        return None
+    kept, _, text = body.partition(b"\n")
+    try:
+        return text.decode("utf-8") if kept == label.encode("ascii") else None
+    except UnicodeDecodeError:
+        return None
+
+
 @lru_cache(maxsize=1)
 def versions() -> str:
     """Python's version, plangen's, and every installed distribution's: any
