@@ -135,6 +135,9 @@ def test_long_pages_in_pieces_equal_mkdocs_whole_and_an_edit_converts_its_piece(
                      r"\{ #approvals-[a-z.-]+-2026-\d\d-2 \}$", approvals), approvals
     assert re.search(r"(?m)^### Needed in 2026-\d\d&#58; plans ", (tmp_path / "src-first" / "docs" / "dependencies.md")
                      .read_text(encoding="utf-8"))
+    calendar = (tmp_path / "src-first" / "docs" / "calendar.md").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^### Starting in 20\d\d-\d\d&#58; plans .* \{ #freezes-20\d\d-\d\d-\d \}$", calendar)
+    assert "### For every plan (site-wide) { #freezes-site-wide }" in calendar
     assert len(long) > 100
     path = work / "plans" / "support" / "copy-25.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Copy 25 of", "Copy 25, renamed, of", 1), encoding="utf-8")
@@ -621,3 +624,22 @@ def test_the_number_of_workers_can_be_set(monkeypatch: pytest.MonkeyPatch) -> No
     assert cores() == 5
     monkeypatch.setenv("PLANGEN_WORKERS", "lots")  # not a number: the machine decides
     assert 1 <= cores() <= 8
+
+
+def test_the_caches_keys_hold_every_installed_distributions_version(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A distribution installed, upgraded or removed (a Markdown extension, the
+    theme) changes every key of both caches."""
+    store.versions.cache_clear()
+    try:
+        before = store.versions()
+        assert re.search(r"(^| )mkdocs-1\.6[.\d]*\.dist-info( |$)", before)
+        (tmp_path / "some_extension-1.0.dist-info").mkdir()
+        monkeypatch.syspath_prepend(str(tmp_path))
+        store.versions.cache_clear()
+        installed = store.versions()
+        (tmp_path / "some_extension-1.0.dist-info").rename(tmp_path / "some_extension-1.1.dist-info")
+        store.versions.cache_clear()
+        assert len({before, installed, store.versions()}) == 3
+    finally:
+        store.versions.cache_clear()

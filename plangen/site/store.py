@@ -61,12 +61,14 @@ def unseal_text(data: bytes, label: str) -> str | None:
 @lru_cache(maxsize=1)
 def versions() -> str:
     """Python's version, plangen's, and every installed distribution's: any
-    of them (a Markdown extension, Jinja, the theme) may change the output."""
-    from importlib.metadata import distributions
-
+    of them (a Markdown extension, Jinja, the theme) may change the output.
+    A distribution's metadata folder is named for its name and version
+    (name-1.2.dist-info): the names are read, not the metadata (a
+    fortieth of the time)."""
     from plangen import __version__
 
-    installed = sorted(f"{d.metadata['Name']}={d.version}" for d in distributions())
+    installed = sorted({name for folder in sys.path if os.path.isdir(folder) for name in os.listdir(folder)
+                        if name.endswith((".dist-info", ".egg-info"))})
     return " ".join([sys.version, f"plangen={__version__}", *installed])
 
 

@@ -82,7 +82,7 @@ class CalendarPage:
     as_of: str
     gantt: Gantt
     rows: tuple[Rows, ...]  # of CalendarRow, by the month they start in when there are many
-    freezes: tuple[tuple[Ref, str, str, str], ...]  # plan, first, last, reason
+    freezes: tuple[Rows, ...]  # of (plan, first, last, reason): by the month they start in when there are many
     undated: tuple[CalendarRow, ...]
     site_freezes: tuple[tuple[str, str], ...] = ()  # when, reason: for every plan
 
@@ -275,9 +275,11 @@ def calendar(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date) ->
     if site_tasks:
         sections.append(Section("Site-wide freezes", tuple(site_tasks)))
     rows.sort(key=lambda r: (r[1].first_day, r[1].plan.label, r[1].phase))
+    freezes = sorted(((part.id, f) for part in parts for f in part.freezes), key=lambda r: (r[1][1], r[1][0].label))
     batch = batches(parts)
     return CalendarPage(day(as_of), Gantt("Release calendar", tuple(sections), as_of_marker(as_of, sections)),
-                        by_month(rows, batch) if batch else in_batches(rows, batch, "phases"), tuple(f for part in parts for f in part.freezes),
+                        by_month(rows, batch),
+                        _by_month(freezes, batch, lambda row: row[1], "Starting in {}", "freezes"),
                         tuple(row for part in parts for row in part.undated), tuple(site_freezes))
 
 
