@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plangen.site import engine, store
 from plangen.site.writer import BUSY, CACHE, WORK
@@ -643,3 +645,33 @@ def test_the_caches_keys_hold_every_installed_distributions_version(tmp_path: Pa
         assert len({before, installed, store.versions()}) == 3
     finally:
         store.versions.cache_clear()
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=_TEXT, other=_TEXT, raw=_TEXT, extra=st.sampled_from(["", "plangen_mermaid: true\n", "hide:\n  - toc\n"]))
+def test_front_matter_read_from_a_pages_head_is_mkdocs_own(title: str, other: str, raw: str, extra: str) -> None:
+    """The engine reads a page's front matter from its head, most without
+    YAML (see engine._front): whatever it reads is what MkDocs reads, as
+    text or as bytes."""
+    from mkdocs.utils.meta import get_data
+
+    from plangen.render.env import _front_matter
+
+    pages = [str(_front_matter(title, print_header=other)) + "# Heading\n\nBody\n",
+             f'---\ntitle: "{raw}"\n{extra}---\n\nBody\n', f"---\ntitle: {raw}\n{extra}---\n", f"---\n{extra}---\n"]
+    for page in pages:
+        read = engine._front(page)
+        assert read is None or read == get_data(page)[1]
+        assert engine._front(page.encode("utf-8")) == read
+    if (title + other).isprintable():  # (plan text holds no control characters: see the model)
+        assert engine._front(pages[0]) is not None  # plangen's own front matter is read from the head...
+        assert engine._plain(pages[0].split("---\n")[1]) is not None  # ...without YAML
+
+
+def test_a_front_matter_longer_than_the_head_is_read_whole() -> None:
+    page = '---\ntitle: "T"\nplangen_print: "' + "é" * 5000 + '"\n---\n\nBody\n'
+    assert engine._front(page) is None and engine._front(page.encode("utf-8")) is None
+    assert engine._front('---\ntitle: "T"\n---\n' + "é" * 5000) == {"title": "T"}

@@ -79,10 +79,10 @@ def build_site(result: Generated, out: Path, *, cache_dir: Path | None, strict: 
     return outcome
 
 
-def _pages(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str]:
+def _pages(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str | bytes]:
     """The Markdown pages as written under `root`, by absolute path."""
     base = os.path.abspath(root)
-    return {os.path.join(base, rel): text for rel, text in files.items() if isinstance(text, str) and rel.endswith(".md")}
+    return {os.path.join(base, rel): text for rel, text in files.items() if rel.endswith(".md")}
 
 
 def _absolute(root: Path, paths: Iterable[str]) -> frozenset[str]:
@@ -90,7 +90,7 @@ def _absolute(root: Path, paths: Iterable[str]) -> frozenset[str]:
     return frozenset(os.path.join(base, rel) for rel in paths)
 
 
-def _arrived(src: Path, later: Later) -> dict[str, str] | None:
+def _arrived(src: Path, later: Later) -> dict[str, str | bytes] | None:
     """The pages across plans, once made, written into `src` (see
     engine.build's `later`): by absolute path, or None when they are not
     the pages expected (a directory entry added or removed)."""

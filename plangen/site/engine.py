@@ -5,6 +5,7 @@ Swapping the engine (Zensical, ProperDocs) means changing this file only.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import logging
@@ -83,7 +84,7 @@ class Outcome:
 # (files there already, maybe stale), and a call that waits for them and
 # writes them: their Markdown by absolute path, or None when they are not
 # those pages (the site is then read again).
-Later = tuple[Collection[str], Callable[[], Mapping[str, str] | None]]
+Later = tuple[Collection[str], Callable[[], Mapping[str, str | bytes] | None]]
 
 
 class _Again(Exception):
@@ -92,7 +93,7 @@ class _Again(Exception):
 
 def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None,
           progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None,
-          in_place: bool = False, sources: Mapping[str, str] | None = None, later: Later | None = None) -> Outcome:
+          in_place: bool = False, sources: Mapping[str, str | bytes] | None = None, later: Later | None = None) -> Outcome:
     """Build the site. With `strict`, any warning
     fails. With `cache`, pages whose inputs did not change since the build
     that wrote it are taken from there (see site/cache.py). With `in_place`,
@@ -124,7 +125,7 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
 
 def _attempt(config_file: Path, site_dir: Path, strict: bool, epoch: int | None,
              progress: Callable[[str, int, int], None] | None, cache: Path | None, in_place: bool,
-             sources: Mapping[str, str], later: Later | None) -> int | None:
+             sources: Mapping[str, str | bytes], later: Later | None) -> int | None:
     from mkdocs.commands.build import build as mkdocs_build
 
     handler = next(h for h in logging.getLogger("mkdocs").handlers if isinstance(h, _Collect))
@@ -171,7 +172,7 @@ def _captured(log: logging.Logger) -> Iterator[_Collect]:
 
 
 def _build(config: Any, collect: _Collect, cache: PageCache | None,
-           progress: Callable[[str, int, int], None] | None, in_place: bool, given: Mapping[str, str],
+           progress: Callable[[str, int, int], None] | None, in_place: bool, given: Mapping[str, str | bytes],
            later: Later | None) -> int:
     """MkDocs' build, in MkDocs' order of events, with the per-page work
     (Markdown to HTML, theme, search entries) split over the cores and
@@ -202,9 +203,9 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     nav = mk.get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    sources: list[str] = []
+    sources: list[str | bytes] = []
     in_nav = {id(page) for page in nav.pages}
-    unparsed: set[int] = set()  # pages out of the nav: front matter read only if the page is converted
+    unparsed: set[int] = set()  # pages whose Markdown is read only if they are converted (see _read)
     coming = {os.path.normpath(path) for path in later[0]} if later else set()
     waiting = []  # pages to come: their titles as the files there have them (the last build's) until they come
     for i, file in enumerate(doc_files):  # sources, and the front matter of the pages whose title the nav shows
@@ -265,7 +266,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         todo.sort()
     total = len(doc_files)
     for i in unparsed.intersection(todo):
-        doc_files[i].page.markdown, doc_files[i].page.meta = get_data(sources[i])
+        doc_files[i].page.markdown, doc_files[i].page.meta = get_data(_text(doc_files[i], sources[i]))
 
     def work(chunk: Sequence[int], report: bool) -> list[tuple[int, Built | str]]:
         out: list[tuple[int, Built | str]] = []
@@ -321,15 +322,70 @@ def _shown(page: Any) -> tuple[Any, ...]:
     return page.title, *(meta.get(k) for k in ("icon", "subtitle", "status"))
 
 
-def _read(file: Any, i: int, sources: list[str], given: Mapping[str, str], in_nav: set[int], unparsed: set[int]) -> None:
-    """A page's source, and its front matter when the nav shows its title."""
+def _read(file: Any, i: int, sources: list[str | bytes], given: Mapping[str, str | bytes], in_nav: set[int],
+          unparsed: set[int]) -> None:
+    """A page's source, and its front matter when the nav shows its title:
+    from the page's head alone when that names the title (the page's
+    Markdown is then read only if it is converted; until then it stands
+    as "", which MkDocs reads only for a title the front matter gives)."""
     from mkdocs.utils.meta import get_data
 
     sources[i] = _source(file, given)
-    if id(file.page) in in_nav:
-        file.page.markdown, file.page.meta = get_data(sources[i])
-    else:
+    if id(file.page) not in in_nav:
         unparsed.add(i)
+    elif (meta := _front(sources[i])) is not None:
+        file.page.markdown, file.page.meta = "", meta
+        unparsed.add(i)
+    else:
+        file.page.markdown, file.page.meta = get_data(_text(file, sources[i]))
+
+
+_HEAD = 4096  # bytes of a page that hold its front matter (else the page is read whole)
+# Front matter as plangen writes it: lines of a known key and a string in
+# double quotes (no characters YAML refuses or reads as line breaks, no
+# escapes but \\ and \", which JSON and YAML read alike) or true: read
+# without YAML. Any other front matter is read by MkDocs' own code.
+_PLAIN_LINE = re.compile('(title|plangen_print|plangen_mermaid): (?:"((?:[ !#-\\[\\]-~\xa0-\u2027\u202a-\ud7ff'
+                         '\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|\\\\\\\\|\\\\")*)"|(true))\n')
+
+
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def _plain(front: str) -> dict[str, Any] | None:
+    """Front matter as plangen writes it (see _PLAIN_LINE), else None."""
+    meta: dict[str, Any] = {}
+    at = 0
+    while at < len(front):
+        line = _PLAIN_LINE.match(front, at)
+        if line is None or line.group(1) in meta:
+            return None
+        key, text, true = line.groups()
+        meta[key] = True if true else _ESCAPED.sub(r"\1", text)
+        at = line.end()
+    return meta
+
+
+def _front(source: str | bytes) -> dict[str, Any] | None:
+    """The front matter MkDocs reads from a page (mkdocs.utils.meta), from its
+    head alone, when it gives the page's title; else None. The front matter
+    is the first block between two "---" lines, so a head that holds it
+    gives the same."""
+    from mkdocs.utils.meta import YAML_RE, get_data
+
+    head = source[:_HEAD]
+    if isinstance(head, bytes):
+        try:
+            head = codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is left out
+        except UnicodeDecodeError:
+            return None
+    found = YAML_RE.match(head)
+    if found is None:
+        return None
+    meta = _plain(found.group(1))
+    if meta is None:
+        _, meta = get_data(found.group(0))
+    return meta if "title" in meta else None
 
 
 def _add_theme_files(files: Any, env: Any, config: Any, cache: PageCache | None) -> None:
@@ -352,14 +408,27 @@ def _add_theme_files(files: Any, env: Any, config: Any, cache: PageCache | None)
         del env.list_templates
 
 
-def _source(file: Any, given: Mapping[str, str]) -> str:
+def _source(file: Any, given: Mapping[str, str | bytes]) -> str | bytes:
     """A page's source as MkDocs reads it (UTF-8 without a leading BOM, any
     line ending as a newline): the text given for its file when reading it
-    would give the same text, else read."""
-    text = given.get(os.path.normpath(file.abs_src_path)) if file.abs_src_path else None
-    if text is None or "\r" in text or text.startswith("\ufeff"):
+    would give the same text (as given: bytes are decoded only for a page
+    converted, see _text), else read."""
+    data = given.get(os.path.normpath(file.abs_src_path)) if file.abs_src_path else None
+    if isinstance(data, bytes):
+        return str(file.content_string) if b"\r" in data or data.startswith(codecs.BOM_UTF8) else data
+    if data is None or "\r" in data or data.startswith("\ufeff"):
         return str(file.content_string)
-    return text
+    return data
+
+
+def _text(file: Any, source: str | bytes) -> str:
+    """A page's source as text."""
+    if isinstance(source, str):
+        return source
+    try:
+        return source.decode("utf-8")
+    except UnicodeDecodeError:
+        return str(file.content_string)  # MkDocs' own reading tells what is wrong
 
 
 def _copy_static(files: Any, inclusion: Any, in_place: bool) -> None:

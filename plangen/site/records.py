@@ -55,7 +55,7 @@ class Record:
     reads: tuple[tuple[str, str], ...]  # (plan id, digest of its file) of each plan this one reads
     warnings: tuple[Finding, ...]  # the file's validation warnings
     findings: tuple[Finding, ...]  # readiness findings, as lint gives them
-    pages: tuple[tuple[str, str], ...]  # docs path, Markdown: the plan page, its runbook and its audit pack
+    pages: tuple[tuple[str, bytes], ...]  # docs path, Markdown as UTF-8: the plan page, its runbook and its audit pack
     entry: str  # its entry of plans.json
     events: tuple[str, ...]  # its lines of calendar.ics
     footprint: Footprint  # what it brings to the checks across plans
@@ -92,7 +92,7 @@ SUFFIX = ".record"
 
 def _dump(key: str, record: Record) -> bytes:
     texts = [record.part.encode("utf-8"), record.entry.encode("utf-8"),
-             *(text.encode("utf-8") for _, text in record.pages), *(line.encode("utf-8") for line in record.events)]
+             *(text for _, text in record.pages), *(line.encode("utf-8") for line in record.events)]
     head = _Head(FORMAT, key, record.head, record.reads, record.warnings, record.findings,
                  tuple(path for path, _ in record.pages), record.footprint, record.part_digest,
                  tuple(len(text) for text in texts))
@@ -107,13 +107,16 @@ def _load(key: str, data: bytes) -> Record | None:
     head = _HEAD.validate_json(first)  # raises ValidationError (a ValueError) when it is not one
     if head.key != key or len(head.sizes) < 2 + len(head.paths) or min(head.sizes) < 0 or sum(head.sizes) != len(rest):
         return None
-    texts, at = [], 0
+    blobs, at = [], 0
     for size in head.sizes:
-        texts.append(rest[at:at + size].decode("utf-8"))
+        blobs.append(rest[at:at + size])
         at += size
     pages = len(head.paths)
+    # The pages stay bytes: they are written as they are, and MkDocs reads only their front matter unless
+    # it converts them (see engine._read).
+    texts = [blob.decode("utf-8") for blob in (blobs[0], blobs[1], *blobs[2 + pages:])]
     return Record(head.head, texts[0], head.reads, head.warnings, head.findings,
-                  tuple(zip(head.paths, texts[2:2 + pages])), texts[1], tuple(texts[2 + pages:]), head.footprint,
+                  tuple(zip(head.paths, blobs[2:2 + pages])), texts[1], tuple(texts[2:]), head.footprint,
                   head.part_digest)
 
 
@@ -212,7 +215,7 @@ class Records:
             reads = sorted({d.plan for d in plan.dependencies if d.plan} | {r.plan for r in plan.relations})
             own = (plan_path(plan.id), runbook_path(plan.id), audit_path(plan.id))
             record = Record(part.head, texts[name], tuple((ident, digest_of.get(ident, "")) for ident in reads),
-                            tuple(by_file[name]), p.findings, tuple((path, rendered[path]) for path in own),
+                            tuple(by_file[name]), p.findings, tuple((path, rendered[path].encode("utf-8")) for path in own),
                             entries[name], events[name], p.footprint, self.part_digest(texts[name]))
             # Keyed by the bytes this build parsed: a file edited meanwhile gets a new key next time.
             self._keys[name] = self.key(name, p.loaded.group, p.loaded.doc.sha256)
