@@ -16,7 +16,8 @@ each in a process of its own, wall time and peak memory of:
 - rebuild: `plangen build` into the existing site after editing one plan:
   its summary (a text edit), then another's title (shown across plans too),
   then a third's first pending approval, granted (its go / no-go and the
-  pending approvals change, and what the checks across plans read);
+  pending approvals change, and what the checks across plans read); R
+  rounds of the three, the median of each kind;
 - serve: `plangen serve` on a loopback port, the summary edited three
   times: the median of the rebuild times the server reports (its first
   build is not timed).
@@ -179,18 +180,25 @@ def measure(count: int, repeat: int) -> dict[str, tuple[float, float]]:
                                 "-d", str(root / f"bare-{i}")], root))
         out["build"] = (statistics.median(t for t, _ in builds), max(m for _, m in builds))
         out["bare"] = (statistics.median(t for t, _ in bares), max(m for _, m in bares))
-        # A text edit (a plan's summary: its own pages change) and a title edit (the title is on the
-        # pages across plans and in the sidebar of its section too), each followed by a rebuild.
+        # A text edit (a plan's summary: its own pages change), a title edit (the title is on the pages
+        # across plans and in the sidebar of its section too) and an approval granted, each followed by
+        # a rebuild; each kind `repeat` times (another edit each time), the median reported.
         texted = next((root / "plans" / "group-1").glob("*.yaml"))
-        toggle(texted)
-        out["rebuild (text edit)"] = timed(plangen("build", "--out", "site-0"), root)
         edited = next((root / "plans" / "group-0").glob("*.yaml"))
-        edited.write_text(edited.read_text(encoding="utf-8").replace("\ntitle: \"", "\ntitle: \"Edited ", 1),
-                          encoding="utf-8")
-        out["rebuild (title edit)"] = timed(plangen("build", "--out", "site-0"), root)
         others = [path for path in sorted((root / "plans").rglob("*.yaml")) if path not in (texted, edited)]
-        assert any(grant(path) for path in sorted(others, key=lambda path: path.parent.name != "group-2"))
-        out["rebuild (approval edit)"] = timed(plangen("build", "--out", "site-0"), root)
+        granting = iter(sorted(others, key=lambda path: path.parent.name != "group-2"))
+        assert re.search(r'(?m)^title: "', edited.read_text(encoding="utf-8"))
+        rebuilds: dict[str, list[tuple[float, float]]] = {"text": [], "title": [], "approval": []}
+        for i in range(repeat):
+            toggle(texted)
+            rebuilds["text"].append(timed(plangen("build", "--out", "site-0"), root))
+            text = re.sub(r'(?m)^title: "(Edited \d+ )?', f'title: "Edited {i} ', edited.read_text(encoding="utf-8"), 1)
+            edited.write_text(text, encoding="utf-8")
+            rebuilds["title"].append(timed(plangen("build", "--out", "site-0"), root))
+            assert any(grant(path) for path in granting)
+            rebuilds["approval"].append(timed(plangen("build", "--out", "site-0"), root))
+        for kind, runs in rebuilds.items():
+            out[f"rebuild ({kind} edit)"] = (statistics.median(t for t, _ in runs), max(m for _, m in runs))
         times = served(root, [texted] * 3)
         out["serve rebuild (text edit)"] = (statistics.median(times), 0.0)
         out["plans"] = (float(count), float(folder_bytes(root / "plans")))
@@ -213,7 +221,7 @@ def table(results: dict[int, dict[str, tuple[float, float]]]) -> str:
     for name, a, b in ratios:
         lines.append(f"| {name} | " + " | ".join(f"{r[a][0] / r[b][0]:.3f}" for r in results.values()) + " |")
     machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
-    return "\n".join(lines) + f"\n\nMeasured on {time.strftime('%Y-%m-%d')} ({machine}); medians of the alternating runs.\n"
+    return "\n".join(lines) + f"\n\nMeasured on {time.strftime('%Y-%m-%d')} ({machine}); medians of the alternating builds and of the repeated edits.\n"
 
 
 def write(text: str) -> None:
