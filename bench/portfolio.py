@@ -221,7 +221,8 @@ def table(results: dict[int, dict[str, tuple[float, float]]]) -> str:
     for name, a, b in ratios:
         lines.append(f"| {name} | " + " | ".join(f"{r[a][0] / r[b][0]:.3f}" for r in results.values()) + " |")
     machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
-    return "\n".join(lines) + f"\n\nMeasured on {time.strftime('%Y-%m-%d')} ({machine}); medians of the alternating builds and of the repeated edits.\n"
+    return "\n".join(lines) + (f"\n\nMeasured on {time.strftime('%Y-%m-%d')} ({machine}); medians of the alternating "
+                               "builds and of the repeated edits.\n")
 
 
 def write(text: str) -> None:

@@ -347,8 +347,6 @@ _HEAD = 4096  # bytes of a page that hold its front matter (else the page is rea
 # without YAML. Any other front matter is read by MkDocs' own code.
 _PLAIN_LINE = re.compile('(title|plangen_print|plangen_mermaid): (?:"((?:[ !#-\\[\\]-~\xa0-\u2027\u202a-\ud7ff'
                          '\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|\\\\\\\\|\\\\")*)"|(true))\n')
-
-
 _ESCAPED = re.compile(r"\\(.)")
 
 
