@@ -239,11 +239,13 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_cleaned(project: Path, tmp_pa
     pages = sorted((cache / "pages").glob("*.html"))
     pages[0].write_bytes(pages[0].read_bytes()[:100])  # truncated
     pages[1].with_suffix(".json").write_text("{not json", encoding="utf-8")
-    meta = pages[2].with_suffix(".json")
+    # A page with search entries (spliced into the index unparsed): a planted entry must be refused.
+    searched = next(page for page in pages[2:] if '}\n[{"location":' in page.with_suffix(".json").read_text("utf-8"))
+    meta = searched.with_suffix(".json")
     entries = meta.read_text(encoding="utf-8")
-    assert '}\n[{"location":' in entries  # spliced into the index unparsed: a planted entry must be refused
     meta.write_text(entries.replace('}\n[{"location":', '}\n[{"location":"x"},{"location":', 1), encoding="utf-8")
-    pages[3].write_bytes(b"<script>alert(1)</script>")  # the digest no longer matches
+    scripted = next(page for page in pages[2:] if page != searched)
+    scripted.write_bytes(b"<script>alert(1)</script>")  # the digest no longer matches
     (cache / "pages" / "stranger.txt").write_text("not ours", encoding="utf-8")
     shares = sorted((cache / "plans").glob("*.record"))
     shares[0].write_bytes(shares[0].read_bytes()[:100])  # truncated
@@ -258,7 +260,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_cleaned(project: Path, tmp_pa
     assert plangen("build", "--out", "clean", "--as-of", AS_OF, "--quiet", "--no-cache", cwd=work).returncode == 0
     assert differences(work / "site", work / "clean") == []
     assert not (cache / "pages" / "stranger.txt").exists() and not (cache / "plans" / "stranger.txt").exists()
-    assert "alert(1)" not in pages[3].read_text(encoding="utf-8")
+    assert "alert(1)" not in scripted.read_text(encoding="utf-8")
 
 
 def test_a_record_whose_texts_were_damaged_is_not_used(project: Path, tmp_path: Path) -> None:
