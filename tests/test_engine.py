@@ -677,3 +677,6 @@ def test_a_front_matter_longer_than_the_head_is_read_whole() -> None:
     page = '---\ntitle: "T"\nplangen_print: "' + "é" * 5000 + '"\n---\n\nBody\n'
     assert engine._front(page) is None and engine._front(page.encode("utf-8")) is None
     assert engine._front('---\ntitle: "T"\n---\n' + "é" * 5000) == {"title": "T"}
+    # Without a title in it, MkDocs names the page by its first heading: the page is read whole.
+    assert engine._front('---\nplangen_mermaid: true\n---\n\n# Heading\n') is None
+    assert engine._front('---\nhide:\n  - toc\n---\n\n# Heading\n') is None
