@@ -86,6 +86,11 @@ class CalendarPage:
     undated: tuple[CalendarRow, ...]
     site_freezes: tuple[tuple[str, str], ...] = ()  # when, reason: for every plan
 
+    @property
+    def freezes_batched(self) -> bool:
+        """The plans' freezes come under batch headings (the site-wide ones then get one too)."""
+        return bool(self.freezes) and bool(self.freezes[0].title)
+
 
 @dataclass(frozen=True)
 class ApproverGroup:
