@@ -283,19 +283,13 @@ def calendar(parts: Sequence[PlanPart], site: SiteConfig | None, as_of: date) ->
     freezes = sorted(((part.id, f) for part in parts for f in part.freezes), key=lambda r: (r[1][1], r[1][0].label))
     batch = batches(parts)
     return CalendarPage(day(as_of), Gantt("Release calendar", tuple(sections), as_of_marker(as_of, sections)),
-                        by_month(rows, batch),
-                        _by_month(freezes, batch, lambda row: row[1], "Starting in {}", "freezes"),
+                        by_month(rows, batch, lambda row: row.first_day, "Starting in {}", "phases"),
+                        by_month(freezes, batch, lambda row: row[1], "Starting in {}", "freezes"),
                         tuple(row for part in parts for row in part.undated), tuple(site_freezes))
 
 
-def by_month(rows: Sequence[tuple[str, CalendarRow]], batch: dict[str, tuple[int, str]]) -> tuple[Rows, ...]:
-    """Dated rows (plan id, row; in order of their days) by the month they
-    start in, and in each month by batch of plans."""
-    return _by_month(rows, batch, lambda row: row.first_day, "Starting in {}", "phases")
-
-
-def _by_month(rows: Sequence[tuple[str, Any]], batch: dict[str, tuple[int, str]], when: Callable[[Any], str | None],
-              label: str, anchor: str) -> tuple[Rows, ...]:
+def by_month(rows: Sequence[tuple[str, Any]], batch: dict[str, tuple[int, str]], when: Callable[[Any], str | None],
+             label: str, anchor: str) -> tuple[Rows, ...]:
     """Rows (plan id, row; in order of their days, `when`) by month, then by
     batch of plans; one group without a heading when there are no batches.
     (A long table in one piece would be converted again whole for an edit
@@ -326,7 +320,7 @@ def pending_approvals(parts: Sequence[PlanPart], people: Directory, as_of: date)
     ordered = sorted(groups.items(), key=lambda item: people.name(item[0]).lower())
     batch = batches(parts)
     return ApprovalsPage(day(as_of), tuple(
-        ApproverGroup(people.who(ident), _by_month(
+        ApproverGroup(people.who(ident), by_month(
             sorted(rows, key=lambda r: (r[1].first_gated_day or "9999", r[1].name)), batch,
             lambda row: row.first_gated_day, "Due in {}", f"approvals-{_anchor(ident)}"))
         for ident, rows in ordered
@@ -341,7 +335,7 @@ def open_dependencies(parts: Sequence[PlanPart], people: Directory, as_of: date)
     ordered = sorted(groups.items(), key=lambda item: (item[0] == "", people.name(item[0]).lower()))
     batch = batches(parts)
     return DependenciesPage(day(as_of), tuple(
-        OwnerGroup(people.who(owner) if owner else None, _by_month(
+        OwnerGroup(people.who(owner) if owner else None, by_month(
             sorted(rows, key=lambda r: (r[1].needed_by or "9999", r[1].name)), batch,
             lambda row: row.needed_by, "Needed in {}", f"dependencies-{_anchor(owner)}"))
         for owner, rows in ordered
