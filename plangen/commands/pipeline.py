@@ -77,7 +77,7 @@ class Later:
 class Generated:
     analysis: Analysis  # of the plans read (with a cache, those that changed)
     files: dict[str, bytes | str]  # the render folder: mkdocs.yml and docs/... (but the pages of `later`)
-    exports: dict[str, str]  # published beside the HTML
+    exports: dict[str, str | bytes]  # published beside the HTML (plans.json as UTF-8)
     plans: int  # how many plans the site shows
     warnings: tuple[Finding, ...]  # validation warnings of every file
     later: Later | None = None  # the pages across plans, when they are still being made

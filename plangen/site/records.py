@@ -51,12 +51,12 @@ FORMAT = "plangen plan record 9"
 @dataclass(frozen=True)
 class Record:
     head: Head  # what the sidebar shows of the plan
-    part: str  # its part of the pages across plans, as JSON: read (see Records.part) only when they are made again
+    part: bytes  # its part of the pages across plans, as JSON: read (see Records.part) only when they are made again
     reads: tuple[tuple[str, str], ...]  # (plan id, digest of its file) of each plan this one reads
     warnings: tuple[Finding, ...]  # the file's validation warnings
     findings: tuple[Finding, ...]  # readiness findings, as lint gives them
     pages: tuple[tuple[str, bytes], ...]  # docs path, Markdown as UTF-8: the plan page, its runbook and its audit pack
-    entry: str  # its entry of plans.json
+    entry: bytes  # its entry of plans.json (see exports.plan_entry)
     events: tuple[str, ...]  # its lines of calendar.ics
     footprint: Footprint  # what it brings to the checks across plans
     part_digest: str  # of `part` (see part_digest), sealed with it
@@ -91,8 +91,7 @@ SUFFIX = ".record"
 
 
 def _dump(key: str, record: Record) -> bytes:
-    texts = [record.part.encode("utf-8"), record.entry.encode("utf-8"),
-             *(text for _, text in record.pages), *(line.encode("utf-8") for line in record.events)]
+    texts = [record.part, record.entry, *(text for _, text in record.pages), *(line.encode("utf-8") for line in record.events)]
     head = _Head(FORMAT, key, record.head, record.reads, record.warnings, record.findings,
                  tuple(path for path, _ in record.pages), record.footprint, record.part_digest,
                  tuple(len(text) for text in texts))
@@ -112,12 +111,12 @@ def _load(key: str, data: bytes) -> Record | None:
         blobs.append(rest[at:at + size])
         at += size
     pages = len(head.paths)
-    # The pages stay bytes: they are written as they are, and MkDocs reads only their front matter unless
-    # it converts them (see engine._read).
-    texts = [blob.decode("utf-8") for blob in (blobs[0], blobs[1], *blobs[2 + pages:])]
-    return Record(head.head, texts[0], head.reads, head.warnings, head.findings,
-                  tuple(zip(head.paths, blobs[2:2 + pages])), texts[1], tuple(texts[2:]), head.footprint,
-                  head.part_digest)
+    # The part, the entry and the pages stay bytes: the part is parsed as it is (when at all), the entry
+    # and the pages are written as they are, and MkDocs reads only a page's front matter unless it
+    # converts it (see engine._read).
+    events = tuple(blob.decode("utf-8") for blob in blobs[2 + pages:])
+    return Record(head.head, blobs[0], head.reads, head.warnings, head.findings,
+                  tuple(zip(head.paths, blobs[2:2 + pages])), blobs[1], events, head.footprint, head.part_digest)
 
 
 _PART = TypeAdapter(PlanPart)
@@ -198,8 +197,8 @@ class Records:
         return {name: r for name, r in found.items() if all(read in unchanged for read in r.reads)}
 
     def keep(self, fresh: Mapping[str, tuple[PlanAnalysis, PlanPart]], kept: Mapping[str, Record],
-             warnings: Sequence[Finding], rendered: Mapping[str, str], entries: Mapping[str, str],
-             events: Mapping[str, tuple[str, ...]], texts: Mapping[str, str]) -> None:
+             warnings: Sequence[Finding], rendered: Mapping[str, str], entries: Mapping[str, bytes],
+             events: Mapping[str, tuple[str, ...]], texts: Mapping[str, bytes]) -> None:
         """Keep the share of each plan read (by file; `texts`, its part as
         JSON) for the next build (then `prune`)."""
         if self.folder is None:
@@ -222,14 +221,14 @@ class Records:
             self.put(self._keys[name], record)
 
     @staticmethod
-    def part_text(part: PlanPart) -> str:
-        """A plan's part of the pages across plans as JSON: the same text, the
-        same rows, whether the part was made now or kept."""
-        return to_json(part).decode("utf-8")
+    def part_text(part: PlanPart) -> bytes:
+        """A plan's part of the pages across plans as JSON (UTF-8): the same
+        text, the same rows, whether the part was made now or kept."""
+        return to_json(part)
 
     @staticmethod
-    def part_digest(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    def part_digest(text: bytes) -> str:
+        return hashlib.sha256(text).hexdigest()
 
     def part(self, record: Record) -> PlanPart:
         """A kept plan's part. Its record's seal was checked when read, so
