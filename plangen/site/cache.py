@@ -6,11 +6,11 @@ engine computes it: versions, configuration, theme overrides, the nav and the
 page's source), and holds the page's HTML and what the build gathers from
 it: anchors, links and warnings as a line of JSON (never pickle), then the
 search entries as the index writes them (spliced in unparsed). Entries
-are sealed with their digest (store.seal) and checked on every read (the
-digest, their own key, the shape of the data, and the HTML's digest unless
+are sealed with their checksum (store.seal) and checked on every read (the
+checksum, their own key, the shape of the data, and the HTML's digest unless
 the HTML file is as it was written: same inode, size and time): a corrupt,
 truncated or foreign entry is a miss and is rebuilt.
-The digest guards against damage, not against forgery: whoever can write the
+The checksum guards against damage, not against forgery: whoever can write the
 cache can write the site, so it is trusted as much as the site folder and
 must never be restored from an untrusted source (a cache a pull request's
 job could write). A page taken from here is a hard link to its entry (on

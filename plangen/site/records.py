@@ -8,7 +8,7 @@ and mkdocs.yml; the build date and flags; plangen's code and every installed
 distribution. A plan's pages also show what it reads from other plans (a
 dependency's status, a related plan's title): a record names those plans
 with their files' digests and is used only while they are unchanged.
-A record is sealed with its digest (store.seal): a line of JSON checked
+A record is sealed with its checksum (store.seal): a line of JSON checked
 against its types when read, then its texts (part, plans.json entry,
 pages, calendar lines) one after another as UTF-8, their lengths in the
 JSON (text in JSON costs five times as much to read); a damaged or foreign

