@@ -115,6 +115,7 @@ class PlanPart:
     dependencies: tuple[tuple[str, OpenDependency], ...]  # owner ("" for nobody), dependency still open
     runbook: RunbookRow
     duties: tuple[tuple[str, str, Duty], ...]  # who, kind of duty, duty: in the order the plan names them
+    # (as named: the people behind a team or role get theirs on the directory's pages, see views.site)
     frozen: tuple[tuple[Ref, str, str], ...] = ()  # a phase still to run inside a site-wide freeze: days, freeze
 
     @property
@@ -146,7 +147,7 @@ def plan_part(p: PlanAnalysis, people: Directory, book: RunbookPage) -> PlanPart
         dated, undated, freezes, bars, _approvals(p), _dependencies(p),
         RunbookRow(plan_ref(p), Ref("Runbook", book.path), label(plan.status), len(book.triggers),
                    len(book.steps), book.total_time, book.incident_owner, book.complete),
-        _duties(p, people), _frozen(p),
+        _duties(p), _frozen(p),
     )
 
 
@@ -227,16 +228,11 @@ def _dependencies(p: PlanAnalysis) -> tuple[tuple[str, OpenDependency], ...]:
     return tuple(out)
 
 
-def _duties(p: PlanAnalysis, people: Directory) -> tuple[tuple[str, str, Duty], ...]:
+def _duties(p: PlanAnalysis) -> tuple[tuple[str, str, Duty], ...]:
     out: list[tuple[str, str, Duty]] = []
 
     def name(ident: str, where: Ref, what: str, kind: str) -> None:
         out.append((ident, kind, Duty(where, what, "")))
-        # people behind a team or role get the duty too, marked with the team or role
-        # (an automation's owner answers for it, but does not hold its duties)
-        for person in people.people_of(ident):
-            if person != ident:
-                out.append((person, kind, Duty(where, what, people.name(ident))))
 
     plan = p.context.plan
     name(plan.owner, plan_ref(p), "Owns the plan", "owns")

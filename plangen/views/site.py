@@ -358,6 +358,12 @@ def directory_pages(parts: Sequence[PlanPart], people: Directory) -> list[Direct
     for part in parts:
         for ident, kind, duty in part.duties:
             duties[ident][kind].append((part.id, duty))
+            # the people behind a team or role get the duty too, marked with the team or role (made
+            # here, not kept in each plan's part: that would be most of the parts' bytes); an
+            # automation's owner answers for it, but does not hold its duties
+            for person in people.people_of(ident):
+                if person != ident:
+                    duties[person][kind].append((part.id, Duty(duty.plan, duty.what, people.name(ident))))
     batch = batches(parts)
     pages = []
     for kind, entries in (("person", site.people), ("team", site.teams), ("role", site.roles),
