@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from plangen.errors import PlangenError
-from plangen.site.writer import BUSY, CACHE, MARKER, WORK, check_output, publish, staging
+from plangen.site.writer import BUSY, CACHE, MARKER, WORK, check_output, publish, remove_except, staging
 from site_helpers import AS_OF, plangen, project_copy
 
 pytestmark = pytest.mark.slow
@@ -91,6 +91,21 @@ def test_publish_replaces_the_old_folder_whole(tmp_path: Path) -> None:
             publish(ready, out)
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "two.html"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.plangen-") and "lock" not in p.name] == []
+
+
+def test_remove_except_keeps_what_is_named_and_the_folders_that_hold_it(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    for rel in ("a/keep.html", "a/drop.html", "a/b/c/drop.html", "d/e/keep.html", "d/drop.html", "top.html"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    (root / "empty" / "deeper").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "safe.html").write_text("")
+    (root / "d" / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    remove_except(str(root), {str(root / rel) for rel in ("a/keep.html", "d/e/keep.html", "top.html")})
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        "a", "a/keep.html", "d", "d/e", "d/e/keep.html", "top.html"]
+    assert (tmp_path / "elsewhere" / "safe.html").is_file()  # a link is removed, never followed
 
 
 def test_check_output_accepts_a_new_or_own_folder(tmp_path: Path) -> None:

@@ -305,14 +305,21 @@ def _write_if_changed(path: str, blob: bytes, made: set[str]) -> None:
 def remove_except(root: str, keep: set[str]) -> None:
     """Remove from `root` every file not in `keep` (normalised paths), every
     link to a folder, and the folders left empty."""
+    left: dict[str, int] = {}  # what each folder walked still holds (the walk is bottom-up: no listing again)
     for folder, dirs, names in os.walk(root, topdown=False):
+        count = 0
         for name in names:
             path = os.path.join(folder, name)
             if path not in keep:
                 os.unlink(path)
+            else:
+                count += 1
         for name in dirs:
             path = os.path.join(folder, name)
             if os.path.islink(path):
                 os.unlink(path)
-            elif not os.listdir(path):
+            elif left.get(path) == 0:  # (a folder the walk could not read is left as it is)
                 os.rmdir(path)
+            else:
+                count += 1
+        left[folder] = count
