@@ -669,21 +669,19 @@ def _convert_piece(config: Any, files: Any, page: Any, indexer: Any, capture: _C
 _UNPRUNED = {"navigation.tabs", "navigation.sections", "navigation.expand"}
 
 
-def _sections(nav: Any) -> dict[int, set[int]]:
-    """Each section (by id()) and the items somewhere under it, found once for all pages."""
-    held: dict[int, set[int]] = {}
+def _sections(nav: Any) -> dict[int, frozenset[int]]:
+    """The sections (by id()) that hold each item (by id()), found in one walk for all pages."""
+    holding: dict[int, frozenset[int]] = {}
 
-    def visit(section: Any) -> set[int]:
-        inside: set[int] = set()
-        for child in section.children:
-            inside |= visit(child) if child.children else {id(child)}
-        held[id(section)] = inside
-        return inside
+    def visit(items: Any, above: frozenset[int]) -> None:
+        for item in items:
+            if item.children:
+                visit(item.children, above | {id(item)})
+            else:
+                holding[id(item)] = above
 
-    for item in nav.items:
-        if item.children:
-            visit(item)
-    return held
+    visit(nav.items, frozenset())
+    return holding
 
 
 def _nav_key(nav: Any, opened: Callable[[Any], bool] | None = None) -> str:
@@ -720,11 +718,11 @@ def _page_nav_keys(nav: Any, pages: Sequence[Any]) -> list[str]:
     """Each page's nav key: the nav drawn with the sections that hold the
     page open (computed once for the pages of a section), the page itself
     (the item drawn as current) and its previous and next pages."""
-    held = _sections(nav)
+    holding = _sections(nav)
     drawn: dict[frozenset[int], str] = {}
     keys = []
     for page in pages:
-        opened = frozenset(section for section, inside in held.items() if id(page) in inside)
+        opened = holding.get(id(page), frozenset())
         if opened not in drawn:
             drawn[opened] = _nav_key(nav, lambda item, shown=opened: id(item) in shown)
         near = [f"{p.title} {p.url}" if p else "-" for p in (page.previous_page, page.next_page)]
