@@ -166,6 +166,14 @@ def test_a_big_folder_is_split_into_sidebar_sections(tmp_path: Path) -> None:
     assert [list(s)[0] for s in support] == ["copy-00 – copy-19", "copy-20 – copy-39",
                                             "copy-40 – reply-drafts-model-swap"]
     assert "/plans/*/runbook.md" in config["not_in_nav"].splitlines()
+    # The conflicts between so many plans come by the month they start in, each under its heading.
+    conflicts = (project / "out" / "docs" / "conflicts.md").read_text(encoding="utf-8")
+    systems = conflicts.split("## Shared systems { #systems }", 1)[1].split("\n## ", 1)[0]
+    months = re.findall(r"(?m)^### Starting in (\d{4}-\d{2}) \{ #systems-(\d{4}-\d{2}) \}$", systems)
+    assert len(months) >= 2 and all(a == b for a, b in months) and months == sorted(months)
+    for month, block in zip(months, systems.split("\n### ")[1:]):
+        starts = re.findall(r'(?m)^\| [^|]+ \| <span class="pg-nowrap">(\d{4}-\d{2})-\d{2}', block)
+        assert starts and set(starts) == {month[0]}
 
 
 def test_the_conflicts_page_lists_approvers_over_their_limit_and_phases_in_freezes(tmp_path: Path) -> None:

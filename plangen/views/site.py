@@ -167,9 +167,11 @@ class LoadRow:
 @dataclass(frozen=True)
 class ConflictsPage:
     as_of: str
-    dependencies: tuple[ConflictGroup, ...]
-    systems: tuple[ConflictGroup, ...]
-    people: tuple[ConflictGroup, ...]
+    # Each kind's conflicts (ConflictGroup rows): by the month they start in when the site's tables
+    # come in batches (an edit converts again the months whose rows name its plan, not the table).
+    dependencies: tuple[Rows, ...]
+    systems: tuple[Rows, ...]
+    people: tuple[Rows, ...]
     limit: int | None  # approvals per approver per week, from site.yaml
     loads: tuple[LoadRow, ...]
     frozen: tuple[tuple[Ref, str, str], ...]  # phase, days, freeze
@@ -407,12 +409,20 @@ def conflicts_page(result: Conflicts, parts: Sequence[PlanPart], people: Directo
     for c in result.conflicts:
         rows[c.use.kind].setdefault(c.members, []).append(c.use.named)
 
-    def groups(kind: str) -> tuple[ConflictGroup, ...]:
-        return tuple(ConflictGroup(
+    batched = bool(batches(parts))
+
+    def groups(kind: str, anchor: str) -> tuple[Rows, ...]:
+        found = [(min(m.first for m in members), ConflictGroup(
             ", ".join(labels), days(min(m.first for m in members), max(m.last for m in members)),
             tuple((phase_ref(m.plan, m.title, m.phase, m.name), days(m.first, m.last)) for m in members[:LISTED]),
-            max(0, len(members) - LISTED))
-            for members, labels in sorted(rows[kind].items(), key=lambda item: (item[0][0].first, item[1])))
+            max(0, len(members) - LISTED)))
+            for members, labels in sorted(rows[kind].items(), key=lambda item: (item[0][0].first, item[1]))]
+        if not batched:
+            return (Rows("", anchor, tuple(row for _, row in found)),) if found else ()
+        months: dict[str, list[ConflictGroup]] = defaultdict(list)
+        for first, row in found:
+            months[first.isoformat()[:7]].append(row)
+        return tuple(Rows(f"Starting in {month}", f"{anchor}-{month}", tuple(rows_of)) for month, rows_of in sorted(months.items()))
 
     loads = tuple(LoadRow(people.who(load.approver), day(load.week), len(load.members), tuple(
         (Ref(short(fp.title), plan_path(fp.plan), f"approval-{due.approval}"), short(due.name))
@@ -420,7 +430,8 @@ def conflicts_page(result: Conflicts, parts: Sequence[PlanPart], people: Directo
         for load in result.loads)
     limit = people.site.limits.approvals_per_week
     frozen = tuple(row for part in sorted(parts, key=lambda part: part.id) for row in part.frozen)
-    return ConflictsPage(day(as_of), groups("dependency"), groups("system"), groups("person"), limit, loads, frozen)
+    return ConflictsPage(day(as_of), groups("dependency", "dependencies"), groups("system", "systems"),
+                         groups("person", "people"), limit, loads, frozen)
 
 
 def conflicts_shown(result: Conflicts) -> tuple[Any, ...]:
