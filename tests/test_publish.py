@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from plangen.errors import PlangenError
-from plangen.site.writer import BUSY, CACHE, MARKER, WORK, check_output, publish, remove_except, staging
+from plangen.site.writer import BUSY, CACHE, MARKER, WORK, check_output, publish, remove_except, staging, sync_tree
 from site_helpers import AS_OF, plangen, project_copy
 
 pytestmark = pytest.mark.slow
@@ -106,6 +106,40 @@ def test_remove_except_keeps_what_is_named_and_the_folders_that_hold_it(tmp_path
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
         "a", "a/keep.html", "d", "d/e", "d/e/keep.html", "top.html"]
     assert (tmp_path / "elsewhere" / "safe.html").is_file()  # a link is removed, never followed
+
+
+def test_sync_tree_trusts_its_note_only_for_files_unchanged_since(tmp_path: Path) -> None:
+    import json
+    import os
+
+    root, note = tmp_path / "src", tmp_path / "src.synced"
+    files: dict[str, bytes | str] = {"docs/a.md": b"one", "docs/b.md": b"two", "mkdocs.yml": "site_name: x\n"}
+    known = {rel: hashlib.sha256(b"one" if rel == "docs/a.md" else b"two").hexdigest() for rel in ("docs/a.md", "docs/b.md")}
+    sync_tree(root, files, known=known, note=note)
+    assert note.read_text() == "{}"  # just written: not noted until their time has settled
+    old = 1_700_000_000_000_000_000
+    for rel in known:
+        os.utime(root / rel, ns=(old, old))
+    sync_tree(root, files, known=known, note=note)
+    assert sorted(json.loads(note.read_text())) == ["docs/a.md", "docs/b.md"]
+    # Changed in place with its size and time kept: the note is trusted and the file is not read
+    # (the limit, as make's and git's); changed as an editor does (a new time): compared and rewritten.
+    (root / "docs/a.md").write_bytes(b"ONE")
+    os.utime(root / "docs/a.md", ns=(old, old))
+    (root / "docs/b.md").write_bytes(b"TWO")
+    sync_tree(root, files, known=known, note=note)
+    assert (root / "docs/a.md").read_bytes() == b"ONE" and (root / "docs/b.md").read_bytes() == b"two"
+    # A file the note names with other bytes than are now known is compared, then rewritten.
+    files["docs/a.md"] = b"uno"
+    known["docs/a.md"] = hashlib.sha256(b"uno").hexdigest()
+    sync_tree(root, files, known=known, note=note)
+    assert (root / "docs/a.md").read_bytes() == b"uno"
+    # A damaged note is no note: every file is compared.
+    (root / "docs/b.md").write_bytes(b"TWO")
+    os.utime(root / "docs/b.md", ns=(old, old))
+    note.write_text("[not a note")
+    sync_tree(root, files, known=known, note=note)
+    assert (root / "docs/b.md").read_bytes() == b"two"
 
 
 def test_check_output_accepts_a_new_or_own_folder(tmp_path: Path) -> None:

@@ -8,14 +8,18 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, time, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from plangen.commands.pipeline import USER_TEMPLATES, Generated, Later, generate
 from plangen.commands.report import Progress, emit, say
 from plangen.errors import PlangenError, plural
 from plangen.project import DEFAULT_PLANS, DEFAULT_SITE_CONFIG
 from plangen.site import engine, store
-from plangen.site.writer import (WORK, cache_folder, check_output, holding, publish, staging, sync_tree, workspace,
-                                 write_tree)
+from plangen.site.writer import (SYNCED, WORK, cache_folder, check_output, holding, publish, staging, sync_tree,
+                                 workspace, write_tree)
+
+
+T = TypeVar("T")
 
 
 def protected() -> list[Path]:
@@ -57,10 +61,12 @@ def build_site(result: Generated, out: Path, *, cache_dir: Path | None, strict: 
     try:
         if cache_dir is not None and store.usable(cache_dir / WORK):
             with workspace(out, cache_dir) as (src, site):
-                sync_tree(src, result.files, later=later.paths if later else ())
+                sync_tree(src, result.files, later=later.paths if later else (), known=result.digests,
+                          note=src.parent / SYNCED)
                 site.mkdir(exist_ok=True)
                 outcome = engine.build(src / "mkdocs.yml", site, strict=strict, epoch=epoch, progress=progress,
                                        cache=cache_dir / "pages", in_place=True, sources=_pages(src, result.files),
+                                       digests=_pages(src, result.digests),
                                        later=(_absolute(src, later.paths), lambda: _arrived(src, later))
                                        if later else None)
                 publish(site, out, keep_old=True)
@@ -74,13 +80,13 @@ def build_site(result: Generated, out: Path, *, cache_dir: Path | None, strict: 
         write_tree(stage / "src", result.files)
         outcome = engine.build(stage / "src" / "mkdocs.yml", stage / "site", strict=strict, epoch=epoch,
                                progress=progress, cache=cache_dir / "pages" if cache_dir else None,
-                               sources=_pages(stage / "src", result.files))
+                               sources=_pages(stage / "src", result.files), digests=_pages(stage / "src", result.digests))
         publish(stage / "site", out)
     return outcome
 
 
-def _pages(root: Path, files: Mapping[str, bytes | str]) -> dict[str, str | bytes]:
-    """The Markdown pages as written under `root`, by absolute path."""
+def _pages(root: Path, files: Mapping[str, T]) -> dict[str, T]:
+    """The Markdown pages (or what is known of them) as written under `root`, by absolute path."""
     base = os.path.abspath(root)
     return {os.path.join(base, rel): text for rel, text in files.items() if rel.endswith(".md")}
 

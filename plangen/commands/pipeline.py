@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -81,6 +81,7 @@ class Generated:
     plans: int  # how many plans the site shows
     warnings: tuple[Finding, ...]  # validation warnings of every file
     later: Later | None = None  # the pages across plans, when they are still being made
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of the files of `files` kept as they were
 
 
 def _across(findings: Sequence[Finding]) -> list[Finding]:
@@ -269,6 +270,8 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         files: dict[str, bytes | str] = {"mkdocs.yml": written}
         files.update({f"docs/{path}": text for path, text in (*rendered.items(), *done.items())})
         files.update({f"docs/{path}": text for record in kept.values() for path, text in record.pages})
+        digests = {f"docs/{path}": digest for record in kept.values()
+                   for (path, _), digest in zip(record.pages, record.digests)}
         for asset in sorted((base_dir / "assets").iterdir()) if assets else []:
             files[f"docs/{OWN}/{asset.name}"] = asset.read_bytes()
         for override in sorted((base_dir / OVERRIDES).iterdir()):
@@ -282,4 +285,4 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
         if later is not None:
             later.cancel()  # reaped: no child writes to the cache after this build
         raise
-    return Generated(analysis, files, exports, len(order), warnings, later)
+    return Generated(analysis, files, exports, len(order), warnings, later, digests)

@@ -6,6 +6,7 @@ Swapping the engine (Zensical, ProperDocs) means changing this file only.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import json
 import logging
@@ -93,14 +94,16 @@ class _Again(Exception):
 
 def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None = None,
           progress: Callable[[str, int, int], None] | None = None, cache: Path | None = None,
-          in_place: bool = False, sources: Mapping[str, str | bytes] | None = None, later: Later | None = None) -> Outcome:
+          in_place: bool = False, sources: Mapping[str, str | bytes] | None = None,
+          digests: Mapping[str, str] | None = None, later: Later | None = None) -> Outcome:
     """Build the site. With `strict`, any warning
     fails. With `cache`, pages whose inputs did not change since the build
     that wrote it are taken from there (see site/cache.py). With `in_place`,
     `site_dir` holds an earlier build of the site (plangen's own, never one
     published: see writer.workspace) and only what differs is written.
     `sources`: the pages' Markdown as just written (by absolute path), so
-    that they need not be read back. `later`: pages still being made (see
+    that they need not be read back; `digests`: the SHA-256 of some of them,
+    so that they need not be hashed again. `later`: pages still being made (see
     Later), waited for once the site's files, nav and theme are loaded."""
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
@@ -110,10 +113,12 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
     converted: int | None = None
     try:
         try:
-            converted = _attempt(config_file, site_dir, strict, epoch, progress, cache, in_place, sources or {}, later)
+            converted = _attempt(config_file, site_dir, strict, epoch, progress, cache, in_place, sources or {},
+                                 digests or {}, later)
         except _Again:
             del handler.messages[:]
-            converted = _attempt(config_file, site_dir, strict, epoch, progress, cache, in_place, sources or {}, None)
+            converted = _attempt(config_file, site_dir, strict, epoch, progress, cache, in_place, sources or {},
+                                 digests or {}, None)
     except (Abort, BuildError, ConfigurationError) as exc:
         details = "\n".join(f"  {m}" for m in handler.messages)
         raise PlangenError(f"MkDocs could not build the site: {exc}" + (f"\n{details}" if details else ""),
@@ -125,7 +130,7 @@ def build(config_file: Path, site_dir: Path, *, strict: bool, epoch: int | None 
 
 def _attempt(config_file: Path, site_dir: Path, strict: bool, epoch: int | None,
              progress: Callable[[str, int, int], None] | None, cache: Path | None, in_place: bool,
-             sources: Mapping[str, str | bytes], later: Later | None) -> int | None:
+             sources: Mapping[str, str | bytes], digests: Mapping[str, str], later: Later | None) -> int | None:
     from mkdocs.commands.build import build as mkdocs_build
 
     handler = next(h for h in logging.getLogger("mkdocs").handlers if isinstance(h, _Collect))
@@ -144,7 +149,7 @@ def _attempt(config_file: Path, site_dir: Path, strict: bool, epoch: int | None,
                 # Extensions that pull other files into a page make its HTML depend on more than its key.
                 reads_files = {"pymdownx.snippets", "pymdownx.b64"} & set(config.markdown_extensions)
                 return _build(config, handler, PageCache(cache) if cache and not reads_files else None,
-                              progress, in_place, sources, later)
+                              progress, in_place, sources, digests, later)
             if later is not None:
                 later[1]()  # written where MkDocs reads them, whichever they are
             mkdocs_build(config)  # a plugin we do not know may need MkDocs' own order of events
@@ -173,7 +178,7 @@ def _captured(log: logging.Logger) -> Iterator[_Collect]:
 
 def _build(config: Any, collect: _Collect, cache: PageCache | None,
            progress: Callable[[str, int, int], None] | None, in_place: bool, given: Mapping[str, str | bytes],
-           later: Later | None) -> int:
+           digests: Mapping[str, str], later: Later | None) -> int:
     """MkDocs' build, in MkDocs' order of events, with the per-page work
     (Markdown to HTML, theme, search entries) split over the cores and
     skipped for pages the cache holds. Pages are built independently once
@@ -238,7 +243,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         """Each page's key, and the page from the cache when it holds it (else it is to do)."""
         for i in pages:
             file = doc_files[i]
-            keys[i] = store.digest(common, file.src_uri, sources[i], navs[i])
+            keys[i] = store.digest(common, file.src_uri, _source_digest(file, sources[i], given, digests), navs[i])
             hit = cache.get(keys[i]) if cache else None
             if cache is None or hit is None:
                 todo.append(i)
@@ -417,6 +422,15 @@ def _source(file: Any, given: Mapping[str, str | bytes]) -> str | bytes:
     if data is None or "\r" in data or data.startswith("\ufeff"):
         return str(file.content_string)
     return data
+
+
+def _source_digest(file: Any, source: str | bytes, given: Mapping[str, str | bytes], digests: Mapping[str, str]) -> str:
+    """The SHA-256 of a page's source: as given, when the source is the one given."""
+    path = os.path.normpath(file.abs_src_path) if file.abs_src_path else ""
+    known = digests.get(path)
+    if known is not None and given.get(path) is source:
+        return known
+    return hashlib.sha256(source.encode("utf-8") if isinstance(source, str) else source).hexdigest()
 
 
 def _text(file: Any, source: str | bytes) -> str:

@@ -45,7 +45,7 @@ from plangen.site.blocks import SUFFIX as BLOCKS
 from plangen.views.base import audit_path, plan_path, runbook_path
 from plangen.views.parts import Head, PlanPart
 
-FORMAT = "plangen plan record 9"
+FORMAT = "plangen plan record 10"
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Record:
     events: tuple[str, ...]  # its lines of calendar.ics
     footprint: Footprint  # what it brings to the checks across plans
     part_digest: str  # of `part` (see part_digest), sealed with it
+    digests: tuple[str, ...]  # SHA-256 of each page, in order: a page kept as it was need not be read again
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Last:
 @dataclass(frozen=True)
 class _Head:
     """A record's first line: all but its texts, and their lengths in bytes."""
-    format: Literal["plangen plan record 9"]
+    format: Literal["plangen plan record 10"]
     key: str
     head: Head
     reads: tuple[tuple[str, str], ...]
@@ -83,6 +84,7 @@ class _Head:
     paths: tuple[str, ...]  # of `pages`, in order
     footprint: Footprint
     part_digest: str
+    digests: tuple[str, ...]  # of `paths`' pages, in order
     sizes: tuple[int, ...]  # part, entry, each page, each calendar line
 
 
@@ -93,7 +95,7 @@ SUFFIX = ".record"
 def _dump(key: str, record: Record) -> bytes:
     texts = [record.part, record.entry, *(text for _, text in record.pages), *(line.encode("utf-8") for line in record.events)]
     head = _Head(FORMAT, key, record.head, record.reads, record.warnings, record.findings,
-                 tuple(path for path, _ in record.pages), record.footprint, record.part_digest,
+                 tuple(path for path, _ in record.pages), record.footprint, record.part_digest, record.digests,
                  tuple(len(text) for text in texts))
     return store.seal(_HEAD.dump_json(head) + b"\n" + b"".join(texts))  # compact JSON holds no newline
 
@@ -104,7 +106,8 @@ def _load(key: str, data: bytes) -> Record | None:
         return None
     first, _, rest = body.partition(b"\n")
     head = _HEAD.validate_json(first)  # raises ValidationError (a ValueError) when it is not one
-    if head.key != key or len(head.sizes) < 2 + len(head.paths) or min(head.sizes) < 0 or sum(head.sizes) != len(rest):
+    if (head.key != key or len(head.sizes) < 2 + len(head.paths) or len(head.digests) != len(head.paths)
+            or min(head.sizes) < 0 or sum(head.sizes) != len(rest)):
         return None
     blobs, at = [], 0
     for size in head.sizes:
@@ -116,7 +119,8 @@ def _load(key: str, data: bytes) -> Record | None:
     # converts it (see engine._read).
     events = tuple(blob.decode("utf-8") for blob in blobs[2 + pages:])
     return Record(head.head, blobs[0], head.reads, head.warnings, head.findings,
-                  tuple(zip(head.paths, blobs[2:2 + pages])), blobs[1], events, head.footprint, head.part_digest)
+                  tuple(zip(head.paths, blobs[2:2 + pages])), blobs[1], events, head.footprint, head.part_digest,
+                  head.digests)
 
 
 _PART = TypeAdapter(PlanPart)
@@ -213,9 +217,10 @@ class Records:
             plan = p.context.plan
             reads = sorted({d.plan for d in plan.dependencies if d.plan} | {r.plan for r in plan.relations})
             own = (plan_path(plan.id), runbook_path(plan.id), audit_path(plan.id))
+            pages = tuple((path, rendered[path].encode("utf-8")) for path in own)
             record = Record(part.head, texts[name], tuple((ident, digest_of.get(ident, "")) for ident in reads),
-                            tuple(by_file[name]), p.findings, tuple((path, rendered[path].encode("utf-8")) for path in own),
-                            entries[name], events[name], p.footprint, self.part_digest(texts[name]))
+                            tuple(by_file[name]), p.findings, pages, entries[name], events[name], p.footprint,
+                            self.part_digest(texts[name]), tuple(hashlib.sha256(text).hexdigest() for _, text in pages))
             # Keyed by the bytes this build parsed: a file edited meanwhile gets a new key next time.
             self._keys[name] = self.key(name, p.loaded.group, p.loaded.doc.sha256)
             self.put(self._keys[name], record)
