@@ -149,6 +149,11 @@ def test_long_pages_in_pieces_equal_mkdocs_whole_and_an_edit_converts_its_piece(
     # The portfolio's, the runbooks' and the calendar's batch, the conflicts, and a batch on each page
     # of someone with a duty in the plan: far fewer than all.
     assert 5 < len(converted) < len(long) // 3, len(converted)
+    # The plan's own page too comes in pieces: its first (the title) is converted again, its sections are not.
+    html = [json.loads(store.unseal((tmp_path / "cache" / f"{key}.piece").read_bytes()) or b"{}")["html"]
+            for key in converted]
+    assert sum('<h1 id="copy-25-renamed-of-the-reply-drafts-swap">' in h for h in html) == 1, html
+    assert not any('id="rollout"' in h for h in html)
 
 
 def test_pieces_whose_headings_would_clash_are_converted_whole(tmp_path: Path) -> None:

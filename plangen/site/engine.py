@@ -488,8 +488,12 @@ def _plan(page: Any, cache: PageCache | None, common: str) -> list[tuple[str, st
         if cache is None:
             return []
         texts = [page.markdown]  # one piece: converted again only when its text, title or place changes
-    about = repr((page.url, page.title, sorted(page.meta.items(), key=lambda kv: repr(kv[0]))))  # keys of any type
-    return [(text, store.digest(common, "piece", page.file.src_uri, about, str(n > 0), text))
+    # What a piece's conversion and search entries read of the page besides its text: the first piece,
+    # its title and front matter (the search index names a section without a heading after the page);
+    # any other, which starts with a heading, only the front matter's search settings and tags.
+    first = repr((page.url, page.title, sorted(page.meta.items(), key=lambda kv: repr(kv[0]))))  # keys of any type
+    rest = repr((page.url, page.meta.get("search"), page.meta.get("tags")))
+    return [(text, store.digest(common, "piece", page.file.src_uri, rest if n else first, str(n > 0), text))
             for n, text in enumerate(texts)]
 
 
