@@ -209,6 +209,14 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build_and_reuses_the_rest(projec
     assert modes[out] == modes[work / "clean"]
     assert any(p.stat().st_nlink > 1 for p in out.rglob("*.html"))
     assert "Edited after review" in (out / "plans" / "checkout-canary" / "index.html").read_text(encoding="utf-8")
+    # A published page changed in place (a tool appending to it) changes its cache entry too, which
+    # is then no longer trusted: the next build makes the page again.
+    page = out / "plans" / "checkout-canary" / "index.html"
+    assert page.stat().st_nlink > 1
+    with page.open("ab") as handle:
+        handle.write(b"<!-- appended -->")
+    assert plangen("build", "--out", "site", "--as-of", AS_OF, "--quiet", cwd=work, env=TWO).returncode == 0
+    assert differences(out, work / "clean") == []
 
     # The checkout canary waits on a phase of the cluster upgrade: when that
     # plan pauses, the canary's page (whose file did not change) says so.

@@ -215,13 +215,15 @@ class PageCache:
         """Put a page got from here at `dest` in the site (its folder exists)."""
         store.place(self._paths(key)[0], dest, built.html)
 
-    def put(self, key: str, built: Built) -> None:
-        """Write an entry; a cache that cannot be written is no error (the
-        site is built all the same, only the next build is slower)."""
+    def put(self, key: str, built: Built, written: str | None = None) -> None:
+        """Write an entry (its HTML linked from `written`, the page as the
+        build wrote it, where the file system allows); a cache that cannot
+        be written is no error (the site is built all the same, only the
+        next build is slower)."""
         if not self.usable or built.html is None:
             return
         try:
-            html_path = store.write(self.folder, f"{key}.html", built.html)
+            html_path = store.write(self.folder, f"{key}.html", built.html, written)
             data = {"format": FORMAT, "key": key, "sha256": hashlib.sha256(built.html).hexdigest(),
                     "stat": _stat(html_path), "anchors": built.anchors, "links": built.links,
                     "warnings": built.warnings, "pieces": built.pieces}

@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -278,11 +278,14 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         with _captured(log) as capture:
             for n, i in enumerate(chunk, 1):
                 capture.messages = []
-                out.append((i, _build_one(config, files, doc_files, nav, env, indexer, doc_files[i].page, capture,
-                                          cache, common, planned[i])))
-                result = out[-1][1]
-                if cache and isinstance(result, Built):
-                    cache.put(keys[i], result)
+                result = _build_one(config, files, doc_files, nav, env, indexer, doc_files[i].page, capture,
+                                    cache, common, planned[i])
+                if isinstance(result, Built):
+                    if cache:  # the page as written becomes the entry (a link: not written twice)
+                        cache.put(keys[i], result, doc_files[i].abs_dest_path if result.html else None)
+                    if result.html:
+                        result = replace(result, html=None)  # not sent back: only whether it is empty counts
+                out.append((i, result))
                 if report and progress:
                     progress("building pages", len(built) + share_done(n, len(chunk), len(todo)), total)
         return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -82,11 +83,22 @@ def usable(folder: Path) -> bool:
     return not folder.is_symlink() and not (folder.exists() and not folder.is_dir())
 
 
-def write(folder: Path, name: str, blob: bytes) -> Path:
-    """Write one entry (the folder made, and told to git, on first use)."""
+def write(folder: Path, name: str, blob: bytes, same: str | None = None) -> Path:
+    """Write one entry (the folder made, and told to git, on first use):
+    `blob`, or a link to the file `same` that holds it, where the file
+    system allows one (that file is then never written into: see place)."""
     if not (folder / ".gitignore").is_file():  # workers may get here at once: no error if another made it
         folder.mkdir(parents=True, exist_ok=True)
         (folder / ".gitignore").write_text(IGNORE, encoding="utf-8")
+    if same is not None:
+        tmp = os.path.join(folder, f".tmp-{os.getpid()}-{secrets.token_hex(8)}")
+        try:
+            os.link(same, tmp)
+        except OSError:
+            pass
+        else:
+            os.replace(tmp, folder / name)
+            return folder / name
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     with os.fdopen(fd, "wb") as handle:
         handle.write(blob)
