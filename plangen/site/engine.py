@@ -474,13 +474,15 @@ def _other_outputs(config: Any) -> set[str]:
     return {os.path.normpath(os.path.join(site, name)) for name in names}
 
 
-# What a page costs to build, in characters of Markdown converted (about 2 us
-# each here): the theme's templates, some 3 ms a page, and a piece taken from
-# the cache, a twentieth of converting it. Below _COST_PER_WORKER (some 0.2 s),
-# a fork costs more than it saves.
-_PAGE_COST = 1_500
-_KEPT_SHARE = 20
-_COST_PER_WORKER = 100_000
+# What a page costs to build, in characters of Markdown converted (about
+# 1.3 us each here): the theme's templates and the rest of a page's own work,
+# some 3.4 ms, and a piece taken from the cache, a sixtieth of converting it
+# (fitted to the pages of rebuilds at 1,000 plans: within a tenth, where the
+# guess before was off by three quarters and left one worker waiting on the
+# other). Below _COST_PER_WORKER (some 0.2 s), a fork costs more than it saves.
+_PAGE_COST = 2_600
+_KEPT_SHARE = 60
+_COST_PER_WORKER = 150_000
 
 
 def _plan(page: Any, cache: PageCache | None, common: str) -> list[tuple[str, str]]:
