@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from pydantic_core import to_json
 
 from plangen.analysis import conflicts
 from plangen.analysis.analyse import Analysis, analyse, across_findings
@@ -202,7 +201,7 @@ def generate(paths: list[Path], site_config: Path | None, *, as_of: date | None,
             settings = repr((views.title, views.organisation, views.description, views.hidden, views.nav)) + written
             across = records.across_key(settings, [records.part_digest(texts[n]) if n in fresh else
                                                    kept[n].part_digest for n in order],
-                                        to_json(conflicts_shown(analysis.conflicts)).decode("utf-8"))
+                                        store.canonical(conflicts_shown(analysis.conflicts)).decode("utf-8"))
             if across == last.across:
                 # All made from the same parts and checks as last time (a text edit): the pages across
                 # plans are kept whole, and the kept plans' parts are not even read.

@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import PydanticSerializationError, to_json
-
 from plangen.site import store
 
 SUFFIX = ".blocks"
@@ -62,8 +60,8 @@ class Blocks:
         if self._new is None:  # not within a page of ours
             return body()
         try:
-            key = store.digest(where, self._path, to_json(values))  # the path too: links are relative to it
-        except (PydanticSerializationError, ValueError, TypeError):
+            key = store.digest(where, self._path, store.canonical(values))  # the path too: links are relative to it
+        except (ValueError, TypeError):
             return body()
         text = self._kept().get(key)
         if text is None:

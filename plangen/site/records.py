@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
-from pydantic_core import to_json
 
 from plangen.analysis.analyse import PlanAnalysis
 from plangen.analysis.conflicts import Footprint
@@ -229,7 +228,7 @@ class Records:
     def part_text(part: PlanPart) -> bytes:
         """A plan's part of the pages across plans as JSON (UTF-8): the same
         text, the same rows, whether the part was made now or kept."""
-        return to_json(part)
+        return store.canonical(part)
 
     @staticmethod
     def part_digest(text: bytes) -> str:
@@ -250,7 +249,7 @@ class Records:
         if self.folder is None:
             return ""
         ordered = sorted(footprints, key=lambda fp: fp.file)
-        return store.digest(repr(limit), *(to_json(fp) for fp in ordered))
+        return store.digest(repr(limit), *(store.canonical(fp) for fp in ordered))
 
     def last(self) -> Last:
         """What the last build made its pages across plans from; empty when
