@@ -237,7 +237,6 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     keys = [""] * len(doc_files)
     built: dict[int, Built] = {}
     todo: list[int] = []
-    made: set[str] = set()
 
     def take(pages: Iterable[int]) -> None:
         """Each page's key, and the page from the cache when it holds it (else it is to do)."""
@@ -249,11 +248,11 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
                 todo.append(i)
                 continue
             if hit.html != b"":  # MkDocs writes no file for a page that renders empty
-                folder = os.path.dirname(file.abs_dest_path)
-                if folder not in made:
-                    os.makedirs(folder, exist_ok=True)
-                    made.add(folder)
-                cache.place(keys[i], hit, file.abs_dest_path)
+                try:
+                    cache.place(keys[i], hit, file.abs_dest_path)
+                except FileNotFoundError:  # its folder is not there yet
+                    os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+                    cache.place(keys[i], hit, file.abs_dest_path)
             built[i] = hit
 
     pending = set(waiting)
