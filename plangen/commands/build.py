@@ -72,7 +72,7 @@ def build_site(result: Generated, out: Path, *, cache_dir: Path | None, strict: 
                 publish(site, out, keep_old=True)
             return outcome
         if later is not None:
-            result = replace(result, files={**result.files, **later.pages()}, later=None)
+            result = replace(result, files={**result.files, **later.pages()[0]}, later=None)
     finally:
         if later is not None:
             later.cancel()  # when the build failed before asking for them
@@ -96,13 +96,14 @@ def _absolute(root: Path, paths: Iterable[str]) -> frozenset[str]:
     return frozenset(os.path.join(base, rel) for rel in paths)
 
 
-def _arrived(src: Path, later: Later) -> dict[str, str | bytes] | None:
+def _arrived(src: Path, later: Later) -> tuple[dict[str, str], dict[str, str]] | None:
     """The pages across plans, once made, written into `src` (see
-    engine.build's `later`): by absolute path, or None when they are not
-    the pages expected (a directory entry added or removed)."""
-    pages = later.pages()
+    engine.build's `later`): their Markdown and its SHA-256 by absolute
+    path, or None when they are not the pages expected (a directory entry
+    added or removed)."""
+    pages, digests = later.pages()
     sync_tree(src, pages, only=later.paths)
-    return _pages(src, pages) if set(pages) == later.paths else None
+    return (_pages(src, pages), _pages(src, digests)) if set(pages) == later.paths else None
 
 
 def run(paths: list[Path], site_config: Path | None, out: Path, *, strict: bool, as_of: date | None,

@@ -53,9 +53,10 @@ class Later:
         self._child: Started | None = child
         self._make, self._settle = make, settle
 
-    def pages(self) -> dict[str, str]:
-        """Wait for the pages (docs/... -> Markdown); a failure in the child is
-        raised here, with its message, by making them again in this process."""
+    def pages(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Wait for the pages (docs/... -> Markdown, and the SHA-256 of each);
+        a failure in the child is raised here, with its message, by making
+        them again in this process."""
         if self._child is None:
             raise RuntimeError("the pages across plans were asked for twice")
         try:
@@ -64,7 +65,7 @@ class Later:
             made, known, used = self._make()
         self._child = None
         self._settle(known, used)
-        return {f"docs/{path}": text for path, text in made.items()}
+        return {f"docs/{path}": text for path, text in made.items()}, {f"docs/{path}": known[path] for path in made}
 
     def cancel(self) -> None:
         if self._child is not None:

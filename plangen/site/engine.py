@@ -83,9 +83,9 @@ class Outcome:
 
 # Pages still being made when the build starts: their absolute source paths
 # (files there already, maybe stale), and a call that waits for them and
-# writes them: their Markdown by absolute path, or None when they are not
-# those pages (the site is then read again).
-Later = tuple[Collection[str], Callable[[], Mapping[str, str | bytes] | None]]
+# writes them: their Markdown and its SHA-256 by absolute path, or None when
+# they are not those pages (the site is then read again).
+Later = tuple[Collection[str], Callable[[], tuple[Mapping[str, str | bytes], Mapping[str, str]] | None]]
 
 
 class _Again(Exception):
@@ -191,7 +191,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     from mkdocs.exceptions import Abort
     from mkdocs.structure.files import InclusionLevel
     from mkdocs.structure.pages import Page
-    from mkdocs.utils.meta import get_data
+    from mkdocs.utils.meta import YAML_RE, get_data
 
     log = logging.getLogger("mkdocs")
     start = len(collect.messages)
@@ -211,6 +211,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
     sources: list[str | bytes] = []
     in_nav = {id(page) for page in nav.pages}
     unparsed: set[int] = set()  # pages whose Markdown is read only if they are converted (see _read)
+    headed: set[int] = set()  # those of them whose front matter is read already
     coming = {os.path.normpath(path) for path in later[0]} if later else set()
     waiting = []  # pages to come: their titles as the files there have them (the last build's) until they come
     for i, file in enumerate(doc_files):  # sources, and the front matter of the pages whose title the nav shows
@@ -218,7 +219,7 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
             Page(None, file, config)
         config.plugins.on_pre_page(file.page, config=config, files=files)
         sources.append("")
-        _read(file, i, sources, given, in_nav, unparsed)  # read once (no plugin of ours reads sources)
+        _read(file, i, sources, given, in_nav, unparsed, headed)  # read once (no plugin of ours reads sources)
         if file.abs_src_path and os.path.normpath(file.abs_src_path) in coming:
             waiting.append(i)
     env = config.plugins.on_env(env, config=config, files=files)
@@ -262,15 +263,21 @@ def _build(config: Any, collect: _Collect, cache: PageCache | None,
         arrived = later[1]()
         if arrived is None:
             raise _Again()
+        given = {**given, **arrived[0]}
+        digests = {**digests, **arrived[1]}
         for n, i in enumerate(waiting):
-            _read(doc_files[i], i, sources, arrived, in_nav, unparsed)
+            _read(doc_files[i], i, sources, given, in_nav, unparsed, headed)
             if id(doc_files[i].page) in in_nav and _shown(doc_files[i].page) != titles[n]:
                 raise _Again()  # (plangen's nav names every page, so its title does not come from the page)
         take(waiting)
         todo.sort()
     total = len(doc_files)
     for i in unparsed.intersection(todo):
-        doc_files[i].page.markdown, doc_files[i].page.meta = get_data(_text(doc_files[i], sources[i]))
+        text = _text(doc_files[i], sources[i])
+        if i in headed:  # its front matter as read from its head, and the rest, as MkDocs' get_data splits them
+            doc_files[i].page.markdown = text[YAML_RE.match(text).end():].lstrip("\n")  # type: ignore[union-attr]
+        else:
+            doc_files[i].page.markdown, doc_files[i].page.meta = get_data(text)
 
     def work(chunk: Sequence[int], report: bool) -> list[tuple[int, Built | str]]:
         out: list[tuple[int, Built | str]] = []
@@ -330,7 +337,7 @@ def _shown(page: Any) -> tuple[Any, ...]:
 
 
 def _read(file: Any, i: int, sources: list[str | bytes], given: Mapping[str, str | bytes], in_nav: set[int],
-          unparsed: set[int]) -> None:
+          unparsed: set[int], headed: set[int]) -> None:
     """A page's source, and its front matter when the nav shows its title:
     from the page's head alone when that names the title (the page's
     Markdown is then read only if it is converted; until then it stands
@@ -343,6 +350,7 @@ def _read(file: Any, i: int, sources: list[str | bytes], given: Mapping[str, str
     elif (meta := _front(sources[i])) is not None:
         file.page.markdown, file.page.meta = "", meta
         unparsed.add(i)
+        headed.add(i)
     else:
         file.page.markdown, file.page.meta = get_data(_text(file, sources[i]))
 
