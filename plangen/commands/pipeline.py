@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-
 from plangen.analysis import conflicts
 from plangen.analysis.analyse import Analysis, analyse, across_findings
 from plangen.analysis.dates import build_date
