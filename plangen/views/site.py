@@ -411,18 +411,23 @@ def conflicts_page(result: Conflicts, parts: Sequence[PlanPart], people: Directo
 
     batched = bool(batches(parts))
 
-    def groups(kind: str, anchor: str) -> tuple[Rows, ...]:
-        found = [(min(m.first for m in members), ConflictGroup(
-            ", ".join(labels), days(min(m.first for m in members), max(m.last for m in members)),
+    def group(members: tuple[Member, ...], labels: list[str]) -> tuple[date, ConflictGroup]:
+        first = min(m.first for m in members)
+        return first, ConflictGroup(
+            ", ".join(labels), days(first, max(m.last for m in members)),
             tuple((phase_ref(m.plan, m.title, m.phase, m.name), days(m.first, m.last)) for m in members[:LISTED]),
-            max(0, len(members) - LISTED)))
-            for members, labels in sorted(rows[kind].items(), key=lambda item: (item[0][0].first, item[1]))]
+            max(0, len(members) - LISTED))
+
+    def groups(kind: str, anchor: str) -> tuple[Rows, ...]:
+        found = [group(members, labels)
+                 for members, labels in sorted(rows[kind].items(), key=lambda item: (item[0][0].first, item[1]))]
         if not batched:
             return (Rows("", anchor, tuple(row for _, row in found)),) if found else ()
         months: dict[str, list[ConflictGroup]] = defaultdict(list)
         for first, row in found:
             months[first.isoformat()[:7]].append(row)
-        return tuple(Rows(f"Starting in {month}", f"{anchor}-{month}", tuple(rows_of)) for month, rows_of in sorted(months.items()))
+        return tuple(Rows(f"Starting in {month}", f"{anchor}-{month}", tuple(rows_of))
+                     for month, rows_of in sorted(months.items()))
 
     loads = tuple(LoadRow(people.who(load.approver), day(load.week), len(load.members), tuple(
         (Ref(short(fp.title), plan_path(fp.plan), f"approval-{due.approval}"), short(due.name))
