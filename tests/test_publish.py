@@ -134,7 +134,11 @@ def test_sync_tree_trusts_its_note_only_for_files_unchanged_since(tmp_path: Path
     known["docs/a.md"] = hashlib.sha256(b"uno").hexdigest()
     sync_tree(root, files, known=known, note=note)
     assert (root / "docs/a.md").read_bytes() == b"uno"
-    # A damaged note is no note: every file is compared.
+    # A damaged note is no note: every file is compared (b.md, noted, then changed with its time kept,
+    # would be trusted by a sound note).
+    os.utime(root / "docs/b.md", ns=(old, old))
+    sync_tree(root, files, known=known, note=note)
+    assert "docs/b.md" in json.loads(note.read_text())
     (root / "docs/b.md").write_bytes(b"TWO")
     os.utime(root / "docs/b.md", ns=(old, old))
     note.write_text("[not a note")
